@@ -1,0 +1,57 @@
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
+import { typeOrmOptions } from '@passerelle/core';
+import { JobsModule } from '@passerelle/core/jobs';
+import { MIGRATIONS } from '../../../migrations/index.js';
+import { HealthController } from './health/health.controller.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { createValidationPipe } from './http/validation.js';
+
+export interface ApiModuleOptions {
+  clock?: Clock;
+  /** Do not connect to the database at init (OpenAPI export). */
+  lazyDatabase?: boolean;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CommonModule.forRoot(config, options.clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: safeUrl(req.url) }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+          },
+          forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            typeOrmOptions({ url: config.databaseUrl!, poolSize: config.dbPoolSize, migrations: MIGRATIONS, applicationName: 'passerelle-api', lazy: options.lazyDatabase }),
+        }),
+        TerminusModule.forRoot({ logger: false }),
+        JobsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { DomainError, type ErrorCode, type FieldError } from '@passerelle/common';
+
+/** The one code → HTTP table (CONVENTIONS §2): a code without a row does not compile. */
+export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
+  VALIDATION_FAILED: { status: 400, title: 'Validation failed' },
+  MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  UNAUTHENTICATED: { status: 401, title: 'Unauthorized' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized' },
+  INVALID_TOKEN: { status: 401, title: 'Unauthorized' },
+  ACCOUNT_LOCKED: { status: 429, title: 'Too many failed attempts' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  CODE_TAKEN: { status: 409, title: 'Code already in use' },
+  EMAIL_TAKEN: { status: 409, title: 'Email already in use' },
+  INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'Precondition required' },
+  VERSION_CONFLICT: { status: 412, title: 'Version conflict' },
+  SELF_APPROVAL_FORBIDDEN: { status: 403, title: 'Self-approval forbidden' },
+  CAPABILITY_REQUIRED: { status: 403, title: 'Capability required' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+export const PROBLEM_TYPE_BASE = 'https://passerelle.example/problems/';
+
+export function toProblem(e: DomainError, instance?: string): Problem {
+  const { status, title } = PROBLEMS[e.code];
+  return {
+    ...(e.extra ?? {}),
+    type: `${PROBLEM_TYPE_BASE}${e.code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code: e.code,
+    ...(e.detail ? { detail: e.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(e.errors ? { errors: e.errors } : {}),
+  };
+}
+
+/** Named database constraints that are a user's mistake, not ours (CONVENTIONS §2). Features add rows. */
+export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string }> = {};

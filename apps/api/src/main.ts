@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { type EmbeddedDatabase, loadConfigOrExit, migrate, startEmbeddedPostgres } from '@passerelle/common';
+import { JobRunner } from '@passerelle/core/jobs';
+import { createApp } from './app.js';
+
+const EMBEDDED_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+
+const started = Date.now();
+const config = loadConfigOrExit();
+let embedded: EmbeddedDatabase | null = null;
+if (!config.databaseUrl) {
+  process.stdout.write(`Starting embedded PostgreSQL in ${config.dataDir}/pg …\n`);
+  embedded = await startEmbeddedPostgres({ dir: config.dataDir, database: 'passerelle', port: EMBEDDED_PORT });
+}
+const effective = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url };
+const app = await createApp(effective);
+app.enableShutdownHooks([]);
+await app.init();
+
+const ds = app.get(DataSource);
+if (config.migrateOnStart) {
+  const applied = await migrate(ds);
+  if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+}
+// With the embedded database everything runs in this one process; in production the worker
+// is its own deployment (apps/worker).
+if (embedded || process.env.RUN_JOBS === 'true') await app.get(JobRunner).start();
+
+await app.listen({ port: config.port, host: config.host });
+process.stdout.write(
+  `Passerelle API ready on http://localhost:${config.port} (docs: /docs, health: /health/ready) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`${signal}: stopping API …\n`);
+  const force = setTimeout(() => process.exit(1), 20_000).unref();
+  try {
+    await app.close();
+    if (embedded) {
+      process.stdout.write('stopping embedded PostgreSQL …\n');
+      await embedded.stop();
+    }
+  } finally {
+    clearTimeout(force);
+    process.exit(0);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from '@passerelle/common';
+import { createApp } from './app.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+
+// Writes the OpenAPI document without a database (for `npm run openapi:lint`).
+const out = process.argv[2] ?? 'openapi.json';
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+  PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://passerelle.example',
+  JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(48),
+  DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? 'unused',
+  LETTER_SIGNING_KEY: process.env.LETTER_SIGNING_KEY ?? 'unused',
+});
+const app = await createApp(config, { lazyDatabase: true });
+writeFileSync(out, JSON.stringify(buildOpenApiDocument(app, config.publicBaseUrl), null, 2));
+await app.close();
+process.stdout.write(`OpenAPI document written to ${out}\n`);

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { type AppConfig, CommonModule } from '@passerelle/common';
+import { typeOrmOptions } from '@passerelle/core';
+import { JobsModule } from '@passerelle/core/jobs';
+import { MIGRATIONS } from '../../../migrations/index.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CommonModule.forRoot(config),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => typeOrmOptions({ url: config.databaseUrl!, poolSize: 4, migrations: MIGRATIONS, applicationName: 'passerelle-worker' }),
+        }),
+        JobsModule,
+      ],
+    };
+  }
+}

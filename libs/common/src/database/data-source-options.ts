@@ -1,0 +1,42 @@
+import type { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassList = Function[];
+
+export interface DatabaseOptionsInput {
+  url: string;
+  entities: ClassList;
+  migrations: ClassList;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * The single definition of how we talk to PostgreSQL, shared by the API, the worker, the
+ * migration CLI and the tests. Timeouts keep a lost database from hanging requests: a
+ * connection attempt gives up after 1.5 s so callers answer 503 within 2 s (issue 3).
+ */
+export function databaseOptions(input: DatabaseOptionsInput): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: input.url,
+    entities: input.entities,
+    migrations: input.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    logging: ['error'],
+    extra: {
+      max: input.poolSize ?? 10,
+      connectionTimeoutMillis: 1500,
+      idleTimeoutMillis: 30_000,
+      // Server-side guard against runaway statements; requests never need more than this.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+      application_name: input.applicationName ?? 'passerelle',
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/** Machine codes of every problem the API can answer; apps/api/src/http/problems.ts maps each to HTTP. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'INVALID_CURSOR',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'INVALID_TOKEN',
+  'ACCOUNT_LOCKED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'CODE_TAKEN',
+  'EMAIL_TAKEN',
+  'INVALID_TRANSITION',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_IN_PROGRESS',
+  'PRECONDITION_REQUIRED',
+  'VERSION_CONFLICT',
+  'SELF_APPROVAL_FORBIDDEN',
+  'CAPABILITY_REQUIRED',
+  'RATE_LIMITED',
+  'DATABASE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * The one error type services throw. It carries a stable code, never an HTTP status, so the
+ * worker and the CLI reuse services unchanged; the API maps codes to statuses in one table.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(detail ?? code);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what = 'Resource'): DomainError => new DomainError('NOT_FOUND', `${what} not found`);
+export const forbidden = (detail = 'You may not do this'): DomainError => new DomainError('FORBIDDEN', detail);
+export const validationFailed = (errors: FieldError[]): DomainError =>
+  new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -1,0 +1,4 @@
+export * from './job-registry.js';
+export * from './job-runner.js';
+export * from './heartbeat.job.js';
+export * from './jobs.module.js';

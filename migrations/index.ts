@@ -1,0 +1,4 @@
+import { CreateFoundation1763884800000 } from './1763884800000-create-foundation.js';
+
+/** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
+export const MIGRATIONS = [CreateFoundation1763884800000];
