@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -17,6 +17,8 @@ export interface ApiModuleOptions {
   clock?: Clock;
   /** Do not connect to the database at init (OpenAPI export). */
   lazyDatabase?: boolean;
+  /** Extra modules (the test suite mounts fixture routes this way). */
+  imports?: (Type | DynamicModule)[];
 }
 
 @Module({})
@@ -45,6 +47,7 @@ export class ApiModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         JobsModule,
+        ...(options.imports ?? []),
       ],
       controllers: [HealthController],
       providers: [

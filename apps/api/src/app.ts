@@ -32,6 +32,8 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Fastify's own JSON parser only: Nest's would add form-urlencoded (a 415 here) and wrap errors.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();

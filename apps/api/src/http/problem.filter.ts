@@ -33,8 +33,9 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 export function toDomainError(err: unknown): DomainError | null {
   if (err instanceof DomainError) return err;
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown; constraint?: unknown; driverError?: unknown; name?: unknown };
-  if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
-    return new DomainError(FASTIFY_CODES[e.code], e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'The request body exceeds 1 MiB' : undefined);
+  const fastifyCode = [e?.code, (e as { cause?: { code?: unknown } })?.cause?.code].find((c): c is string => typeof c === 'string' && c in FASTIFY_CODES);
+  if (fastifyCode) {
+    return new DomainError(FASTIFY_CODES[fastifyCode], fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'The request body exceeds 1 MiB' : undefined);
   }
   // JSON.parse errors from Fastify's parser carry statusCode 400 and no FST code.
   if (e?.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(String(e.message)))) {

@@ -9,6 +9,8 @@ export interface EmbeddedDatabase {
   /** URL of the maintenance database `postgres`. */
   adminUrl: string;
   port: number;
+  /** Starts the server again after stop() (same data). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${opts.database}`,
     adminUrl,
     port,
+    start: () => server.start(),
     stop: () => server.stop(),
   };
 }

@@ -70,10 +70,11 @@ export interface KeysetSpec<T> {
 
 /** Keyset pagination (no OFFSET): one row-value comparison the sort index serves directly. */
 export async function paginate<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
+  qb: SelectQueryBuilder<ObjectLiteral>,
   page: PageRequest,
   spec: KeysetSpec<T>,
   codec: CursorCodec,
+  options: { raw?: boolean } = {},
 ): Promise<Page<T>> {
   const limit = page.limit ?? DEFAULT_LIMIT;
   if (page.cursor) {
@@ -84,7 +85,7 @@ export async function paginate<T extends ObjectLiteral>(
     qb.andWhere(`(${lhs}) ${spec.direction === 'DESC' ? '<' : '>'} (${rhs})`, params);
   }
   spec.columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, spec.direction) : qb.addOrderBy(c.expr, spec.direction)));
-  const rows = await qb.limit(limit + 1).getMany();
+  const rows = (options.raw ? await qb.limit(limit + 1).getRawMany() : await qb.limit(limit + 1).getMany()) as T[];
   const items = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? codec.encode(spec.list, spec.keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from './config.js';
+
+const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: 'k', LETTER_SIGNING_KEY: 'l' };
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ port: 3000, dbPoolSize: 10, loginRateLimitPerMinute: 60, accessTokenTtlSeconds: 900, migrateOnStart: true, demoSeed: false });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DB_POOL_SIZE', '0'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['MIGRATE_ON_START', 'maybe'],
+    ['JWT_SECRET', 'short'],
+    ['NODE_ENV', 'staging'],
+    ['BOOTSTRAP_ADMIN_EMAIL', 'nobody'],
+    ['DEMO_PASSWORD', 'short'],
+  ])('a bad %s (%s) names the variable', (name, value) => {
+    const e = errorOf({ ...base, [name]: value });
+    expect(e.variable).toBe(name);
+    expect(e.message.startsWith(name)).toBe(true);
+    expect(e.message).not.toMatch(/\n/);
+  });
+
+  it('production requires the database and every secret', () => {
+    expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('DATABASE_URL');
+    for (const secret of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'LETTER_SIGNING_KEY']) {
+      const env: Record<string, string> = { ...base, NODE_ENV: 'production' };
+      delete env[secret];
+      expect(errorOf(env).variable).toBe(secret);
+    }
+  });
+
+  it('bootstrap admin email and password come together', () => {
+    expect(errorOf({ ...base, BOOTSTRAP_ADMIN_EMAIL: 'a@b.org' }).variable).toBe('BOOTSTRAP_ADMIN_PASSWORD');
+    expect(loadConfig({ ...base, BOOTSTRAP_ADMIN_EMAIL: 'A@B.org', BOOTSTRAP_ADMIN_PASSWORD: 'p'.repeat(12) }).bootstrapAdminEmail).toBe('a@b.org');
+  });
+
+  it('demo data is on by default only with the embedded database', () => {
+    const { DATABASE_URL: _, ...noDb } = base;
+    void _;
+    expect(loadConfig({ ...noDb, NODE_ENV: 'development' }).demoSeed).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).demoSeed).toBe(false);
+    expect(loadConfig({ ...base, DEMO_SEED: 'true' }).demoSeed).toBe(true);
+  });
+});
