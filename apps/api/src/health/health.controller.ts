@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DomainError } from '@passerelle/common';
 import { ApiProblems } from '../http/openapi.js';
@@ -8,6 +8,8 @@ import { Public } from '../http/public.decorator.js';
 class HealthDto {
   status: string;
 }
+
+const OK_SCHEMA: SchemaObject = { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: ['ok'] } } };
 
 @ApiTags('health')
 @Public()
@@ -19,15 +21,21 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up (does not touch the database)' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOperation({
+    summary: 'The process is up (does not touch the database)',
+    description: 'Liveness probe: answers 200 as long as the process serves HTTP, whatever the state of the database. Restart the process when it stops answering.',
+  })
+  @ApiOkResponse({ description: 'The process is up', schema: OK_SCHEMA })
   live(): HealthDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Ready to serve: the database answers within 1 s' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOperation({
+    summary: 'Ready to serve: the database answers within 1 s',
+    description: 'Readiness probe: 200 when the database answers a ping within 1 s, else 503 with `checks.database: down`. Send traffic only to ready instances.',
+  })
+  @ApiOkResponse({ description: 'Ready: the database answered', schema: OK_SCHEMA })
   @ApiProblems(503)
   async ready(): Promise<HealthDto> {
     try {

@@ -56,16 +56,20 @@ export function Uuid(o: Common = {}) {
   return applyDecorators(...opt(o), IsUUID('all'), doc(o, { type: 'string', format: 'uuid', maxLength: 36 }));
 }
 
+/** IsISO8601 alone admits any number of fraction digits, so the documented 40 is enforced too. */
 export function DateTime(o: Common = {}) {
-  return applyDecorators(...opt(o), IsISO8601({ strict: true }), doc(o, { type: 'string', format: 'date-time', maxLength: 40 }));
+  return applyDecorators(...opt(o), IsISO8601({ strict: true }), MaxLength(40), doc(o, { type: 'string', format: 'date-time', maxLength: 40 }));
 }
 
 export function OneOf(values: readonly string[], o: Common = {}) {
   return applyDecorators(...opt(o), IsIn(values as string[]), doc(o, { type: 'string', enum: values }));
 }
 
+const INT32 = 2 ** 31;
+
 export function Int(o: Common & { min: number; max: number }) {
-  return applyDecorators(...opt(o), Type(() => Number), IsInt(), Min(o.min), Max(o.max), doc(o, { type: 'integer', format: 'int32', minimum: o.min, maximum: o.max }));
+  const format = o.min >= -INT32 && o.max < INT32 ? 'int32' : 'int64';
+  return applyDecorators(...opt(o), Type(() => Number), IsInt(), Min(o.min), Max(o.max), doc(o, { type: 'integer', format, minimum: o.min, maximum: o.max }));
 }
 
 export function Bool(o: Common = {}) {
@@ -94,7 +98,7 @@ export function Strs(o: Common & { maxItems: number; max: number; unique?: boole
     ...(o.unique ? [ArrayUnique()] : []),
     IsString({ each: true }),
     MaxLength(o.max, { each: true }),
-    doc(o, { type: 'array', items: { type: 'string', maxLength: o.max }, maxItems: o.maxItems }),
+    doc(o, { type: 'array', items: { type: 'string', maxLength: o.max }, maxItems: o.maxItems, uniqueItems: o.unique || undefined }),
   );
 }
 
@@ -105,7 +109,7 @@ export function Uuids(o: Common & { maxItems: number }) {
     ArrayUnique(),
     ArrayMaxSize(o.maxItems),
     IsUUID('all', { each: true }),
-    doc(o, { type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, maxItems: o.maxItems }),
+    doc(o, { type: 'array', items: { type: 'string', format: 'uuid', maxLength: 36 }, maxItems: o.maxItems, uniqueItems: true }),
   );
 }
 

@@ -1,8 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, getSchemaPath, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { ERROR_CODES } from '@passerelle/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSecurity,
+  DECORATORS,
+  DocumentBuilder,
+  getSchemaPath,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
+import { APP_CONFIG, type AppConfig, ERROR_CODES, type NodeEnv } from '@passerelle/common';
 import { PROBLEMS } from './problems.js';
+import { IS_PUBLIC } from './public.decorator.js';
 
 export class FieldErrorDto {
   @ApiProperty({ maxLength: 200, example: 'identity.nationality' }) field: string;
@@ -12,7 +26,7 @@ export class FieldErrorDto {
 /** RFC 9457 problem details with our machine `code`. */
 export class ProblemDto {
   @ApiProperty({ maxLength: 200, format: 'uri', example: 'https://passerelle.example/problems/not-found' }) type: string;
-  @ApiProperty({ maxLength: 200, example: 'Not found' }) title: string;
+  @ApiProperty({ enum: [...new Set(Object.values(PROBLEMS).map((p) => p.title))], example: 'Not found' }) title: string;
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 400, maximum: 599, example: 404 }) status: number;
   @ApiProperty({ enum: ERROR_CODES, example: 'NOT_FOUND' }) code: string;
   @ApiPropertyOptional({ maxLength: 1000 }) detail?: string;
@@ -49,55 +63,130 @@ export function ApiProblems(...statuses: number[]) {
   );
 }
 
-const RATE_LIMIT_HEADERS = {
-  'X-RateLimit-Limit': { description: 'Requests allowed per window for this client', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'X-RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000 } },
-  'X-RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } },
+const int32 = (maximum: number) => ({ type: 'integer', format: 'int32', minimum: 0, maximum });
+
+/** Sent on every response of a route (rate-limit's and our own onRequest hooks run first). */
+const COMMON_HEADERS = {
+  'X-RateLimit-Limit': { description: 'Requests allowed per window (one minute) for this client', schema: int32(1_000_000) },
+  'X-RateLimit-Remaining': { description: 'Requests left in the current window', schema: int32(1_000_000) },
+  'X-RateLimit-Reset': { description: 'Seconds until the current window resets', schema: int32(86_400) },
+  'X-Request-Id': {
+    description: 'The id this request is logged under: the client’s own X-Request-Id when it is a sane token, else a new UUID',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', maxLength: 128 },
+  },
 };
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: int32(86_400) } };
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
 
+/** Descriptions of the tags the controllers use; a tag missing here is still declared, bare. */
+const TAGS: Record<string, string> = {
+  health: 'Liveness and readiness probes for load balancers and orchestrators (no authentication)',
+};
+
+type Security = Record<string, string[]>[];
+interface Operation {
+  responses?: Record<string, { headers?: Record<string, unknown>; content?: object; description: string }>;
+  security?: Security;
+  tags?: string[];
+}
+
+/** An operation needs a token unless one of its alternatives is the empty requirement `{}`. */
+function requiresAuth(op: Operation, doc: OpenAPIObject): boolean {
+  const security = (op.security ?? doc.security ?? []) as Security;
+  return security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0);
+}
+
 /**
- * Completes what decorators cannot say once per route: every response carries the rate-limit
- * headers @fastify/rate-limit really sends, every route may answer 429 (with Retry-After),
- * 503 when the database is away, and 500.
+ * Completes what decorators cannot say once per route: every route may answer 429 (with
+ * Retry-After), 503 when the database is away (with Retry-After, see ProblemFilter), 500, and
+ * 401 when it needs a token; every response carries the rate-limit headers @fastify/rate-limit
+ * really sends and X-Request-Id; every tag used is declared.
  */
 export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
+  const usedTags = new Set<string>();
   for (const item of Object.values(doc.paths)) {
-    for (const op of Object.values(item) as { responses?: Record<string, { headers?: object; content?: object; description: string }>; security?: unknown[] }[]) {
+    for (const op of Object.values(item) as Operation[]) {
       if (!op?.responses) continue;
-      for (const [status, response] of Object.entries(op.responses)) {
-        if (/^[24]/.test(status)) response.headers = { ...RATE_LIMIT_HEADERS, ...(response.headers ?? {}) };
-      }
-      op.responses['429'] ??= {
-        description: STATUS_TEXT[429],
-        headers: { ...RATE_LIMIT_HEADERS, 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } } },
-        content: problemContent,
-      };
+      for (const tag of op.tags ?? []) usedTags.add(tag);
+      op.responses['429'] ??= { description: STATUS_TEXT[429], content: problemContent };
       op.responses['503'] ??= { description: STATUS_TEXT[503], content: problemContent };
       op.responses['500'] ??= { description: 'Unexpected error (logged with the request id)', content: problemContent };
-      if (op.security?.length) op.responses['401'] ??= { description: STATUS_TEXT[401], headers: RATE_LIMIT_HEADERS, content: problemContent };
+      if (requiresAuth(op, doc)) op.responses['401'] ??= { description: STATUS_TEXT[401], content: problemContent };
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (!/^[1-5]\d\d$/.test(status)) continue;
+        const retry = status === '429' || status === '503' ? RETRY_AFTER : {};
+        response.headers = { ...COMMON_HEADERS, ...retry, ...(response.headers ?? {}) };
+      }
     }
   }
+  const declared = new Set((doc.tags ?? []).map((t) => t.name));
+  const missing = [...usedTags].filter((t) => !declared.has(t)).sort();
+  if (missing.length) doc.tags = [...(doc.tags ?? []), ...missing.map((name) => (TAGS[name] ? { name, description: TAGS[name] } : { name }))];
   return doc;
 }
 
+const API_SECURITY = DECORATORS.API_SECURITY;
+
+/**
+ * The auth guard refuses every handler not marked @Public() (CONVENTIONS §2), so the document
+ * requires the bearer token globally and states `security: [{}]` (no authentication) on
+ * exactly the handlers marked @Public(), read from the same metadata the guard reads.
+ */
+function markPublicOperations(app: INestApplication): void {
+  const scanner = new MetadataScanner();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function' || Reflect.hasMetadata(API_SECURITY, metatype)) continue;
+      const proto = metatype.prototype as Record<string, unknown>;
+      for (const name of scanner.getAllMethodNames(proto)) {
+        const handler = proto[name] as object;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined || Reflect.hasMetadata(API_SECURITY, handler)) continue;
+        const isPublic = Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, metatype);
+        if (isPublic === true) ApiSecurity({})(proto, name, { value: handler });
+      }
+    }
+  }
+}
+
+const ENVIRONMENTS: Record<NodeEnv, string> = {
+  production: 'Production',
+  development: 'Local development',
+  test: 'Test',
+};
+
+function nodeEnvOf(app: INestApplication): NodeEnv {
+  try {
+    return app.get<AppConfig>(APP_CONFIG, { strict: false }).nodeEnv;
+  } catch {
+    return (process.env.NODE_ENV as NodeEnv | undefined) ?? 'development';
+  }
+}
+
 export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const nodeEnv = nodeEnvOf(app);
+  const builder = new DocumentBuilder()
     .setTitle('Passerelle API')
     .setDescription(
       'Case management for migrant assistance and assisted voluntary return in central and northern Mali. ' +
-        'Errors are RFC 9457 problem details (application/problem+json) with a machine `code`.',
+        'Errors are RFC 9457 problem details (application/problem+json) with a machine `code`. ' +
+        'Every route needs a bearer access token unless it says otherwise. ' +
+        'Requests are rate limited per client (X-RateLimit-* headers; 429 with Retry-After). ' +
+        'The API sends no CORS headers: browsers on other origins cannot call it.',
     )
     .setVersion('1')
-    .addServer(serverUrl, 'This deployment')
+    .addServer(serverUrl, `${ENVIRONMENTS[nodeEnv] ?? nodeEnv} environment (NODE_ENV=${nodeEnv})`)
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'Short-lived access token from POST /api/v1/auth/login, signed and checked per RFC 8725 (JWT best current practices): fixed algorithm, issuer, audience and expiry.',
+      description:
+        'Short-lived access token from POST /api/v1/auth/login, signed and checked following RFC8725 ' +
+        '(JSON Web Token Best Current Practices): fixed algorithm, issuer, audience and expiry.',
     })
-    .build();
-  const doc = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto, FieldErrorDto] });
+    .addSecurityRequirements('bearer');
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  markPublicOperations(app);
+  const doc = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto, FieldErrorDto] });
   for (const server of doc.servers ?? []) (server as unknown as Record<string, unknown>)['x-internal'] = false;
   return completeDocument(doc);
 }
