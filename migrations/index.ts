@@ -1,4 +1,5 @@
 import { CreateFoundation1763884800000 } from './1763884800000-create-foundation.js';
+import { CreateIdentity1795425359659 } from './1795425359659-create-identity.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
-export const MIGRATIONS = [CreateFoundation1763884800000];
+export const MIGRATIONS = [CreateFoundation1763884800000, CreateIdentity1795425359659];

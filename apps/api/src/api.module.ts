@@ -1,14 +1,21 @@
 import { type DynamicModule, Module, RequestMethod, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { typeOrmOptions } from '@passerelle/core';
+import { IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { HealthController } from './health/health.controller.js';
+import { AccessGuard, JwtStrategy } from './http/auth.js';
+import { AuditController } from './identity/audit.controller.js';
+import { AuthController } from './identity/auth.controller.js';
+import { OrganizationsController } from './identity/organizations.controller.js';
+import { SitesController } from './identity/sites.controller.js';
+import { UsersController } from './identity/users.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { createValidationPipe } from './http/validation.js';
@@ -47,10 +54,14 @@ export class ApiModule {
         }),
         TerminusModule.forRoot({ logger: false }),
         JobsModule,
+        IdentityModule.forRoot(config),
+        PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController],
       providers: [
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { type EmbeddedDatabase, loadConfigOrExit, migrate, startEmbeddedPostgres } from '@passerelle/common';
+import { randomDemoPassword, SeedService } from '@passerelle/core';
 import { JobRunner } from '@passerelle/core/jobs';
 import { createApp } from './app.js';
 
@@ -22,6 +23,22 @@ const ds = app.get(DataSource);
 if (config.migrateOnStart) {
   const applied = await migrate(ds);
   if (applied.length) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+}
+const seed = app.get(SeedService);
+if (config.bootstrapAdminEmail && config.bootstrapAdminPassword) {
+  if (await seed.ensureBootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword)) {
+    process.stdout.write(`Created platform admin ${config.bootstrapAdminEmail}\n`);
+  }
+}
+if (config.demoSeed) {
+  const password = config.demoPassword ?? randomDemoPassword();
+  const logins = await seed.seedDemo(password);
+  // Printed once, when created: later starts find them and print nothing.
+  if (logins.length) {
+    process.stdout.write(`\nDemo logins (password for all: ${password}${config.demoPassword ? ', from DEMO_PASSWORD' : ', generated; shown only now'}):\n`);
+    for (const l of logins) process.stdout.write(`  ${l.organization.padEnd(13)} ${l.roles.join(',').padEnd(15)} ${l.email}\n`);
+    process.stdout.write('\n');
+  }
 }
 // With the embedded database everything runs in this one process; in production the worker
 // is its own deployment (apps/worker).

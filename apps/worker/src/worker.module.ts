@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, CommonModule } from '@passerelle/common';
-import { typeOrmOptions } from '@passerelle/core';
+import { IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -16,6 +16,7 @@ export class WorkerModule {
           useFactory: () => typeOrmOptions({ url: config.databaseUrl!, poolSize: 4, migrations: MIGRATIONS, applicationName: 'passerelle-worker' }),
         }),
         JobsModule,
+        IdentityModule.forRoot(config),
       ],
     };
   }

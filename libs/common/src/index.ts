@@ -9,3 +9,6 @@ export * from './pagination/cursor.js';
 export * from './logging/redact.js';
 export * from './database/embedded.js';
 export * from './nest/common.module.js';
+export * from './canonical-json.js';
+export * from './access/actor.js';
+export * from './access/scope.js';

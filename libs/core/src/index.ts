@@ -1,2 +1,4 @@
 export * from './entities.js';
 export * from './database.js';
+export * from './identity.js';
+export * from './audit/index.js';

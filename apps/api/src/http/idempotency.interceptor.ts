@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, type Observable, of, mergeMap, catchError, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@passerelle/common';
+import { canonicalJson, DomainError } from '@passerelle/common';
 
 const IDEMPOTENT = 'passerelle:idempotent';
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -26,17 +26,6 @@ export const Idempotent = () =>
       schema: { type: 'string', maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
     }),
   );
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 interface StoredResponse {
   request_hash: string;
@@ -70,7 +59,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ]);
     }
     const scope = req.user?.userId ?? 'public';
-    const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonical(req.body ?? null)}`).digest('hex');
+    const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
     const status = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     return from(this.claimOrWait(scope, raw, hash)).pipe(

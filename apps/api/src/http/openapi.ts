@@ -190,3 +190,22 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
   for (const server of doc.servers ?? []) (server as unknown as Record<string, unknown>)['x-internal'] = false;
   return completeDocument(doc);
 }
+
+/** `{items, nextCursor}` of a list of `model` (DESIGN §8). */
+export function ApiPage(model: Function) {
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiResponse({
+      status: 200,
+      description: 'One page; pass nextCursor back as ?cursor= for the next',
+      schema: {
+        type: 'object',
+        required: ['items', 'nextCursor'],
+        properties: {
+          items: { type: 'array', maxItems: 200, items: { $ref: getSchemaPath(model) } },
+          nextCursor: { type: 'string', nullable: true, maxLength: 1024 },
+        },
+      },
+    }),
+  );
+}

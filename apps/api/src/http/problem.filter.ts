@@ -1,6 +1,7 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode, isConnectionError } from '@passerelle/common';
+import { type Actor, DomainError, type ErrorCode, isConnectionError } from '@passerelle/common';
+import { AuditWriter } from '@passerelle/core';
 import { CONSTRAINT_CODES, toProblem } from './problems.js';
 
 /** Fastify's own errors (raised before a handler runs) by their code. */
@@ -57,8 +58,11 @@ export function toDomainError(err: unknown): DomainError | null {
 }
 
 @Catch()
+@Injectable()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly audit: AuditWriter) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -71,6 +75,14 @@ export class ProblemFilter implements ExceptionFilter {
     if (!domain) this.logger.error({ err: exception, reqId: request?.id }, 'unhandled error');
     else if (domain.code === 'DATABASE_UNAVAILABLE') this.logger.warn({ reqId: request?.id, err: String((exception as Error)?.message) }, 'database unavailable');
     if (problem.status === 503) reply.header('retry-after', '5');
+    if (domain?.code === 'ACCOUNT_LOCKED') reply.header('retry-after', String(domain.extra?.retryAfter ?? 900));
+    // Permission denials are audited (issue 4), attributed to the signed-in actor.
+    const actor = (request as { user?: Actor } | undefined)?.user;
+    if (problem.status === 403 && actor?.kind === 'user') {
+      void this.audit
+        .record(null, actor, 'access.denied', { type: 'Route', id: null, organizationId: actor.organizationId }, { details: { method: request.method, route: request.routeOptions?.url ?? null, code: problem.code } })
+        .catch((err: unknown) => this.logger.error({ err }, 'could not audit a denial'));
+    }
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(problem));
   }
 }

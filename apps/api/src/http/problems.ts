@@ -58,4 +58,7 @@ export function toProblem(e: DomainError, instance?: string): Problem {
 }
 
 /** Named database constraints that are a user's mistake, not ours (CONVENTIONS §2). Features add rows. */
-export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string }> = {};
+export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string }> = {
+  organizations_code_key: { code: 'CODE_TAKEN', detail: 'This organization code is already in use' },
+  users_email_key: { code: 'EMAIL_TAKEN', detail: 'A user with this email already exists' },
+};

@@ -4,7 +4,8 @@ import { DomainError, type FieldError } from '@passerelle/common';
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    // Echoed input (an unknown property's name) is bounded as the OpenAPI schema says.
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field: field.slice(0, 200), message: message.slice(0, 500) }));
     return own.concat(flatten(e.children ?? [], field));
   });
 }

@@ -1,0 +1,85 @@
+import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { PassportStrategy } from '@nestjs/passport';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { type Actor, APP_CONFIG, type AppConfig, DomainError } from '@passerelle/common';
+import { type AccessTokenPayload, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
+import { ApiProblems } from './openapi.js';
+import { IS_PUBLIC } from './public.decorator.js';
+
+const REQUIRES = 'passerelle:requires';
+type Requirement = { action: string; subject: string } | 'signed-in';
+
+/**
+ * Declares what a handler needs: "could this actor ever <action> a <subject>?" (else 403).
+ * Whether it may act on one record is the service's question (404 / 403) (CONVENTIONS §2).
+ */
+export const Requires = (action: string, subject: string) =>
+  applyDecorators(SetMetadata(REQUIRES, { action, subject } satisfies Requirement), ApiBearerAuth(), ApiProblems(401, 403));
+
+/** Any signed-in user (e.g. GET /me, the service directory). */
+export const SignedIn = () => applyDecorators(SetMetadata(REQUIRES, 'signed-in' satisfies Requirement), ApiBearerAuth(), ApiProblems(401));
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => ctx.switchToHttp().getRequest<{ user: Actor }>().user);
+
+export const requestInfo = (req: FastifyRequest) => ({ ip: req.ip, requestId: String(req.id) });
+export const RequestInfo = createParamDecorator((_: unknown, ctx: ExecutionContext) => requestInfo(ctx.switchToHttp().getRequest<FastifyRequest>()));
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(req: FastifyRequest, payload: AccessTokenPayload): Promise<Actor> {
+    const actor = await this.auth.actorFor(payload, requestInfo(req));
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'The account is inactive or no longer exists');
+    return actor;
+  }
+}
+
+const JwtAuthGuard = AuthGuard('jwt');
+
+/**
+ * Default deny (issue 4): a handler is reachable only if marked @Public(), or authenticated
+ * and declaring @Requires()/@SignedIn() that the actor's ability allows.
+ */
+@Injectable()
+export class AccessGuard extends JwtAuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    await super.canActivate(ctx);
+    const actor = ctx.switchToHttp().getRequest<{ user: Actor }>().user;
+    const need = this.reflector.getAllAndOverride<Requirement | undefined>(REQUIRES, targets);
+    if (!need) throw new DomainError('FORBIDDEN', 'This route declares no permission and is refused');
+    if (need !== 'signed-in' && !actor.ability.can(need.action, need.subject)) {
+      throw new DomainError('FORBIDDEN', `You may not ${need.action} ${need.subject} records`);
+    }
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T): T {
+    if (err instanceof DomainError) throw err;
+    if (err || !user) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
+    return user;
+  }
+}

@@ -1,0 +1,55 @@
+import { rulesToAST } from '@casl/ability/extra';
+import { subject as asSubject } from '@casl/ability';
+import type { Actor, AppAbility } from './actor.js';
+import { DomainError } from '../errors/domain-error.js';
+
+/** How a rule's field reads in SQL: a column, or an array column matched by containment. */
+export type FieldSql = string | { column: string; array: true };
+export type FieldMap = Record<string, FieldSql>;
+
+interface Condition {
+  operator: string;
+  field?: string;
+  value: unknown;
+}
+
+/**
+ * Translates the CASL rules of (action, subject type) into a SQL condition, so lists are scoped
+ * by exactly the rules that `ability.can()` checks on single records (CONVENTIONS §2). A field
+ * without SQL, or an operator we do not translate, throws: never widen silently.
+ */
+export function scopeWhere(ability: AppAbility, action: string, type: string, fields: FieldMap, prefix = 'scope'): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  const sql = (c: Condition): string => {
+    if (c.field !== undefined) {
+      const target = fields[c.field];
+      if (!target) throw new Error(`no SQL for ${type}.${c.field}`);
+      const k = `${prefix}${Object.keys(params).length}`;
+      params[k] = c.value;
+      if (typeof target === 'object') {
+        if (c.operator === 'eq') return `:${k} = ANY(${target.column})`;
+        if (c.operator === 'in') return (c.value as unknown[]).length ? `${target.column} && :${k}` : 'FALSE';
+      } else {
+        if (c.operator === 'eq') return c.value === null ? `${target} IS NULL` : `${target} = :${k}`;
+        if (c.operator === 'in') return (c.value as unknown[]).length ? `${target} IN (:...${k})` : 'FALSE';
+      }
+      throw new Error(`operator ${c.operator} not translated for ${type}.${c.field}`);
+    }
+    const parts = (c.value as Condition[]).map(sql);
+    if (c.operator === 'not') return `NOT (${parts[0]})`;
+    if (!parts.length) return c.operator === 'and' ? 'TRUE' : 'FALSE';
+    return `(${parts.join(c.operator === 'and' ? ' AND ' : ' OR ')})`;
+  };
+  const ast = rulesToAST(ability, action, type) as Condition | null;
+  return { sql: ast ? sql(ast) : 'FALSE', params };
+}
+
+/** 403 for a record the actor may see but not act on (DESIGN §2). */
+export function assertCan(actor: Actor, action: string, type: string, record?: object): void {
+  const ok = record ? actor.ability.can(action, asSubject(type, { ...record })) : actor.ability.can(action, type);
+  if (!ok) throw new DomainError('FORBIDDEN', `You may not ${action} this ${type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`);
+}
+
+export function canOn(actor: Actor, action: string, type: string, record: object): boolean {
+  return actor.ability.can(action, asSubject(type, { ...record }));
+}

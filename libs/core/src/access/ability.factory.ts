@@ -1,0 +1,49 @@
+import { AbilityBuilder, createMongoAbility } from '@casl/ability';
+import type { Actor, AppAbility } from '@passerelle/common';
+import { auditRules } from '../audit/audit.rules.js';
+import { organizationRules } from '../organizations/organization.rules.js';
+import { siteRules } from '../sites/site.rules.js';
+import { userRules } from '../users/user.rules.js';
+
+/** What the rules of every feature are built from: the user's current row, never the token. */
+export interface AbilityInput {
+  userId: string;
+  organizationId: string;
+  roles: readonly string[];
+  siteIds: readonly string[];
+  capabilities: readonly string[];
+}
+
+export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
+export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
+
+/** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules];
+
+export function buildAbility(input: AbilityInput): AppAbility {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  for (const define of RULES) define(builder, input);
+  return builder.build();
+}
+
+export function userActor(input: AbilityInput & { organizationCode: string; requestId?: string; ip?: string }): Actor {
+  return {
+    kind: 'user',
+    userId: input.userId,
+    organizationId: input.organizationId,
+    organizationCode: input.organizationCode,
+    capabilities: input.capabilities,
+    roles: input.roles,
+    siteIds: input.siteIds,
+    ability: buildAbility(input),
+    requestId: input.requestId,
+    ip: input.ip,
+  };
+}
+
+/** Background jobs act as the system: every action allowed, attributed to no user. */
+export function systemActor(): Actor {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  builder.can('manage', 'all');
+  return { kind: 'system', userId: null, organizationId: null, organizationCode: null, capabilities: [], roles: [], siteIds: [], ability: builder.build() };
+}

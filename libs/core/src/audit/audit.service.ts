@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Actor, assertCan, CursorCodec, type Page, type PageRequest, paginate, scopeWhere } from '@passerelle/common';
+import { AuditEvent } from './audit-event.entity.js';
+import { type ChainedEvent, chainOf, EVENT_COLUMNS, eventHash, GENESIS_HASH } from './audit-chain.js';
+import { AUDIT_EVENT_FIELDS } from './audit.rules.js';
+
+export interface AuditFilter {
+  entityType?: string;
+  entityId?: string;
+  actorUserId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  unsealed: number;
+  firstBrokenId?: string;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  list(actor: Actor, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
+    const scope = scopeWhere(actor.ability, 'read', 'AuditEvent', AUDIT_EVENT_FIELDS);
+    const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e').where(scope.sql, scope.params);
+    if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
+    if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
+    if (filter.actorUserId) qb.andWhere('e.actor_user_id = :actorUserId', { actorUserId: filter.actorUserId });
+    if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
+    if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('e.at < :to', { to: filter.to });
+    return paginate(qb, page, { list: 'audit-events', columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'DESC', keyOf: (e) => [String(e.seq)] }, this.cursors);
+  }
+
+  /** Recomputes the actor's organization chain; a row changed or removed behind our back breaks it. */
+  async verify(actor: Actor): Promise<ChainVerification> {
+    assertCan(actor, 'verify', 'AuditEvent');
+    const chain = chainOf(actor.organizationId);
+    const rows: (ChainedEvent & { s_event_id: string; position: string; prev_hash: string; hash: string; e_id: string | null })[] = await this.db.query(
+      `SELECT s.event_id AS s_event_id, s.position, s.prev_hash, s.hash, e.id AS e_id, ${EVENT_COLUMNS.replace('e.id, ', '')}
+       FROM audit_seals s LEFT JOIN audit_events e ON e.id = s.event_id
+       WHERE s.chain = $1 ORDER BY s.position`,
+      [chain],
+    );
+    let prev = GENESIS_HASH;
+    let checked = 0;
+    for (const [i, r] of rows.entries()) {
+      const intact = r.e_id !== null && Number(r.position) === i + 1 && r.prev_hash === prev && eventHash(prev, { ...r, id: r.e_id }) === r.hash;
+      if (!intact) return { ok: false, checked, unsealed: await this.unsealed(actor.organizationId), firstBrokenId: r.s_event_id };
+      prev = r.hash;
+      checked++;
+    }
+    return { ok: true, checked, unsealed: await this.unsealed(actor.organizationId) };
+  }
+
+  private async unsealed(organizationId: string | null): Promise<number> {
+    const [{ n }] = await this.db.query(
+      'SELECT count(*)::int AS n FROM audit_events e WHERE e.organization_id IS NOT DISTINCT FROM $1 AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id)',
+      [organizationId],
+    );
+    return n;
+  }
+}

@@ -1,0 +1,14 @@
+import type { FieldMap } from '@passerelle/common';
+import type { DefineRules } from '../access/ability.factory.js';
+
+export const ORGANIZATION_FIELDS: FieldMap = { id: 'o.id' };
+
+export const organizationRules: DefineRules = ({ can }, u) => {
+  // The directory of partners is the referral pathway map: every signed-in user reads it.
+  can('read', 'Organization');
+  can('read', 'Service');
+  if (u.roles.includes('platform_admin')) {
+    can('create', 'Organization');
+    can('update', 'Organization');
+  }
+};

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '@passerelle/common';
+import {
+  type Capability,
+  type CreateSiteInput,
+  type Organization,
+  OrganizationsService,
+  type Role,
+  type Site,
+  SitesService,
+  systemActor,
+  type User,
+  UsersService,
+} from '@passerelle/core';
+import type { TestApp } from './app.js';
+
+/** Every factory user has this password (long, not a common password). */
+export const PASSWORD = 'correct horse battery staple 42';
+
+const suffix = () => randomBytes(3).toString('hex').toUpperCase();
+
+export interface TestOrg {
+  org: Organization;
+  sites: Site[];
+}
+
+/** An organization (unique code) with `sites` sites, created as the system. */
+export async function makeOrg(
+  t: TestApp,
+  opts: { code?: string; capabilities?: Capability[]; sites?: Partial<CreateSiteInput>[] } = {},
+): Promise<TestOrg> {
+  const capabilities = opts.capabilities ?? ['information', 'health', 'shelter', 'return', 'indulgence_letter'];
+  const org = await t.app.get(OrganizationsService).create(systemActor(), {
+    code: opts.code ?? `T-${suffix()}`,
+    name: `Test organization ${suffix()}`,
+    kind: 'ngo',
+    capabilities,
+  });
+  const sites: Site[] = [];
+  for (const [i, s] of (opts.sites ?? [{}]).entries()) {
+    sites.push(
+      await t.app.get(SitesService).create(systemActor(), org.id, {
+        name: `Site ${i + 1} ${suffix()}`,
+        kind: 'office',
+        location: { region: 'Gao', cercle: 'Gao' },
+        services: [],
+        ...s,
+      }),
+    );
+  }
+  return { org, sites };
+}
+
+export interface TestUser {
+  user: User;
+  email: string;
+  token: string;
+  refreshToken: string;
+}
+
+/** A user with `roles` in `org`, signed in through POST /auth/login. */
+export async function makeUser(t: TestApp, org: TestOrg | Organization, roles: Role[], opts: { siteIds?: string[]; email?: string } = {}): Promise<TestUser> {
+  const o = 'org' in org ? org.org : org;
+  const email = opts.email ?? `${roles.join('-').replace(/_/g, '')}.${suffix().toLowerCase()}@${o.code.toLowerCase()}.test`;
+  const user = await t.app.get(UsersService).create(systemActor(), {
+    organizationId: o.id,
+    email,
+    displayName: `${roles.join(' ')} ${o.code}`,
+    password: PASSWORD,
+    roles,
+    siteIds: opts.siteIds ?? ('sites' in org ? org.sites.map((s) => s.id) : []),
+  });
+  const res = await t.http.post('/api/v1/auth/login').send({ email, password: PASSWORD });
+  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { user, email, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+}
+
+/** Requests with `Authorization: Bearer <token>`. */
+export function as(t: TestApp, who: { token: string } | string) {
+  const token = typeof who === 'string' ? who : who.token;
+  const auth = { authorization: `Bearer ${token}` };
+  return {
+    get: (url: string) => t.http.get(url).set(auth),
+    post: (url: string) => t.http.post(url).set(auth),
+    patch: (url: string) => t.http.patch(url).set(auth),
+    put: (url: string) => t.http.put(url).set(auth),
+    delete: (url: string) => t.http.delete(url).set(auth),
+  };
+}
+
+export type { Actor };
