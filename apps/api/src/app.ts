@@ -10,6 +10,7 @@ import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
 export const BODY_LIMIT = 1024 * 1024;
+const LOGIN_ROUTE = '/api/v1/auth/login';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A client's X-Request-Id is honoured when it is a sane token; otherwise we make one. */
@@ -48,9 +49,14 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
       directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
     },
   });
+  // One bucket per client IP for the API, and a separate, tighter one for sign-in attempts
+  // (LOGIN_RATE_LIMIT_PER_MINUTE): staff of a transit centre share one address, so the
+  // per-account lockout stays the main defence against guessing (issue 4).
+  const isLogin = (req: { routeOptions?: { url?: string } }) => req.routeOptions?.url === LOGIN_ROUTE;
   await app.register(rateLimit, {
     global: true,
-    max: config.rateLimitPerMinute,
+    keyGenerator: (req) => (isLogin(req) ? `login:${req.ip}` : req.ip),
+    max: (req) => (isLogin(req) ? config.loginRateLimitPerMinute : config.rateLimitPerMinute),
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) => new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
