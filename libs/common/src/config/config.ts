@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -105,7 +105,8 @@ function devSecrets(dataDir: string): Record<(typeof SECRETS)[number], string> {
   const secrets = {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
-    LETTER_SIGNING_KEY: '',
+    // `<key id>:<base64 PKCS#8 DER>` of an Ed25519 private key; several, comma-separated, rotate.
+    LETTER_SIGNING_KEY: `l1:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
