@@ -13,7 +13,7 @@ const config = loadConfig({
   DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://passerelle.example',
   JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(48),
-  DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? 'unused',
+  DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? `k0:${Buffer.alloc(32).toString('base64')}`,
   LETTER_SIGNING_KEY: process.env.LETTER_SIGNING_KEY ?? 'unused',
 });
 const app = await createApp(config, { lazyDatabase: true });

@@ -12,3 +12,4 @@ export * from './nest/common.module.js';
 export * from './canonical-json.js';
 export * from './access/actor.js';
 export * from './access/scope.js';
+export * from './crypto/field-cipher.js';

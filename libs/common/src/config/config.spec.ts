@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 
-const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: 'k', LETTER_SIGNING_KEY: 'l' };
+const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`, LETTER_SIGNING_KEY: 'l' };
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['BOOTSTRAP_ADMIN_EMAIL', 'nobody'],
     ['DEMO_PASSWORD', 'short'],
+    ['DATA_ENCRYPTION_KEY', 'k1:c2hvcnQ='],
   ])('a bad %s (%s) names the variable', (name, value) => {
     const e = errorOf({ ...base, [name]: value });
     expect(e.variable).toBe(name);

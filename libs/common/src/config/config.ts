@@ -1,6 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FieldCipher } from '../crypto/field-cipher.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -28,16 +32,6 @@ export interface AppConfig {
   refreshTokenTtlDays: number;
   dataEncryptionKey: string;
   letterSigningKey: string;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable} ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +132,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((bootstrapAdminEmail === null) !== (bootstrapAdminPassword === null)) {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'and BOOTSTRAP_ADMIN_EMAIL must be set together');
   }
+  const dataEncryptionKey = secret('DATA_ENCRYPTION_KEY');
+  new FieldCipher(dataEncryptionKey); // throws ConfigError naming the variable
   return {
     nodeEnv,
     databaseUrl,
@@ -158,7 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 3600),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 14, 1, 90),
-    dataEncryptionKey: secret('DATA_ENCRYPTION_KEY'),
+    dataEncryptionKey,
     letterSigningKey: secret('LETTER_SIGNING_KEY'),
   };
 }
