@@ -15,6 +15,12 @@ if (!env.DATABASE_URL) {
   embedded = await startEmbeddedPostgres({ dir: resolve(env.DATA_DIR ?? '.data'), database: 'passerelle', port: 54329 });
   env.DATABASE_URL = embedded.url;
 }
+const run = (cmd, extra = []) =>
+  new Promise((done) =>
+    spawn(process.execPath, [resolve('node_modules/typeorm/cli.js'), cmd, ...extra, '-d', resolve('dist/migrations/data-source.js')], { env, stdio: 'inherit' }).on('exit', (c) => done(c ?? 1)),
+  );
+// Generate against a database at head (CONVENTIONS §5), or the diff repeats every table.
+if (command === 'migration:generate' && (await run('migration:run')) !== 0) process.exit(1);
 const cliArgs = [resolve('node_modules/typeorm/cli.js'), command, ...args, '-d', resolve('dist/migrations/data-source.js')];
 if (command === 'migration:generate') cliArgs.push('--pretty');
 const child = spawn(process.execPath, cliArgs, { env, stdio: 'inherit' });

@@ -1,0 +1,111 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Organization } from '../organizations/organization.entity.js';
+import { Site } from '../sites/site.entity.js';
+import { User } from '../users/user.entity.js';
+import type { CaseStatus, ClosureReason, Sex, Vulnerability } from './case-vocabulary.js';
+
+export interface Contact {
+  phone?: string;
+  altPhone?: string;
+  email?: string;
+  address?: string;
+  contactPerson?: string;
+}
+export interface IdentityDocument {
+  type: string;
+  number?: string;
+  issuingCountry?: string;
+  expiresOn?: string;
+}
+export interface Journey {
+  countryOfOrigin?: string;
+  placeOfOrigin?: string;
+  departureDate?: string;
+  intendedDestination?: string;
+  route?: string[];
+  reasonsForMigration?: string[];
+  travellingWith?: string;
+  educationLevel?: string;
+  employmentBeforeDeparture?: string;
+  moneySpent?: { amount: number; currency: string };
+}
+export interface VulnerabilityAssessment {
+  flag: Vulnerability;
+  assessedBy: string | null;
+  assessedAt: string;
+}
+export interface Household {
+  size?: number;
+  relationshipToHead?: string;
+  notes?: string;
+}
+
+/**
+ * One migrant (DESIGN §3). Owned by one organization: every case table carries
+ * owning_organization_id so the data can later be distributed by organization (DESIGN §9).
+ */
+@Entity('cases')
+@Index('cases_case_number_key', ['caseNumber'], { unique: true })
+@Index('cases_owner_registered_idx', ['owningOrganizationId', 'registeredAt', 'id'])
+@Index('cases_owner_site_idx', ['owningOrganizationId', 'siteId'])
+@Index('cases_owner_assigned_idx', ['owningOrganizationId', 'assignedTo'])
+@Index('cases_household_idx', ['householdId'])
+@Index('cases_search_name_trgm_idx', { synchronize: false })
+@Index('cases_vulnerability_flags_idx', { synchronize: false })
+@Check('cases_status_check', `status IN ('open', 'closed')`)
+@Check('cases_closed_check', `(status = 'closed') = (closure_reason IS NOT NULL)`)
+@Check('cases_sex_check', `sex IN ('female', 'male', 'other', 'unknown')`)
+@Check('cases_nationality_check', `nationality IS NULL OR nationality ~ '^[A-Z]{3}$'`)
+@Check('cases_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
+@Check('cases_sensitive_check', `(sensitive_ciphertext IS NULL) = (sensitive_key_id IS NULL)`)
+export class Case {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') caseNumber: string;
+  @Column('uuid') owningOrganizationId: string;
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'owning_organization_id', foreignKeyConstraintName: 'cases_owning_organization_id_fkey' })
+  owningOrganization?: Relation<Organization>;
+  @Column('uuid') siteId: string;
+  @ManyToOne(() => Site, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'cases_site_id_fkey' })
+  site?: Relation<Site>;
+  @Column('text') status: CaseStatus;
+  @Column('text', { nullable: true }) closureReason: ClosureReason | null;
+  @Column('timestamptz', { nullable: true }) closedAt: Date | null;
+  @Column('integer', { default: 1 }) version: number;
+  @Column('uuid', { nullable: true }) assignedTo: string | null;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assigned_to', foreignKeyConstraintName: 'cases_assigned_to_fkey' })
+  assignee?: Relation<User>;
+  @Column('uuid', { nullable: true }) householdId: string | null;
+  @Column('timestamptz') registeredAt: Date;
+
+  // identity
+  @Column('text') givenName: string;
+  @Column('text') familyName: string;
+  @Column('text', { array: true, default: () => "'{}'" }) otherNames: string[];
+  @Column('text') sex: Sex;
+  @Column('date', { nullable: true }) dateOfBirth: string | null;
+  @Column('integer', { nullable: true }) birthYear: number | null;
+  @Column('boolean', { default: false }) birthDateEstimated: boolean;
+  @Column('text', { nullable: true }) nationality: string | null;
+  @Column('text', { array: true, default: () => "'{}'" }) languages: string[];
+  /** lower(unaccent(all names)): the trigram-indexed search key, maintained by the service. */
+  @Column('text', { select: false }) searchName: string;
+
+  @Column('jsonb', { default: () => "'{}'" }) contact: Contact;
+  @Column('jsonb', { default: () => "'[]'" }) documents: IdentityDocument[];
+  @Column('jsonb', { default: () => "'{}'" }) journey: Journey;
+  @Column('jsonb', { default: () => "'[]'" }) vulnerabilities: VulnerabilityAssessment[];
+  /** The flags of `vulnerabilities`, for indexed filtering. */
+  @Column('text', { array: true, default: () => "'{}'" }) vulnerabilityFlags: Vulnerability[];
+  @Column('jsonb', { default: () => "'{}'" }) household: Household;
+  /** AES-256-GCM of the `sensitive` section (FieldCipher); never stored in clear. */
+  @Column('bytea', { nullable: true, select: false }) sensitiveCiphertext: Buffer | null;
+  @Column('text', { nullable: true, select: false }) sensitiveKeyId: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @Column('uuid', { nullable: true }) createdBy: string | null;
+  @Column('uuid', { nullable: true }) updatedBy: string | null;
+}
