@@ -13,7 +13,7 @@ export class AuditEvent {
   @PrimaryColumn('uuid') id: string;
   /** Insertion order; bigserial. */
   @Column('bigint', { generated: 'increment' }) seq: string;
-  /** Writing transaction id (pg_current_xact_id()): the sealer only chains events of finished transactions. */
+  /** Writing transaction id (pg_current_xact_id()): tells which events one transaction wrote. */
   @Column('bigint', { select: false }) txid: string;
   @Column('timestamptz') at: Date;
   /** The organization whose trail this belongs to (the entity's owner); null for unknown-account logins. */

@@ -9,8 +9,9 @@ const SEALER_LOCK = 8_120_551;
 
 /**
  * Chains audit events after the fact, so that writing an event never waits on a per-organization
- * lock (issue 4). Only events of finished transactions are sealed (txid below the snapshot's
- * xmin); the chain's order is the sealing order, recorded as `position` in audit_seals.
+ * lock (issue 4). What the sealer sees is committed; an event whose transaction commits later is
+ * sealed in a later run. The chain's order is therefore the sealing order (`position` in
+ * audit_seals), not `seq`, and an open transaction elsewhere never holds sealing back.
  */
 @Injectable()
 export class AuditSealer implements OnModuleInit {
@@ -41,7 +42,6 @@ export class AuditSealer implements OnModuleInit {
       const events: ChainedEvent[] = await em.query(
         `SELECT ${EVENT_COLUMNS} FROM audit_events e
          WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id)
-           AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
          ORDER BY e.seq LIMIT $1`,
         [batch],
       );

@@ -55,7 +55,10 @@ export class OrganizationsService {
       const org = await this.get(actor, id, em);
       assertCan(actor, 'update', 'Organization', org);
       const before = snapshot(org);
-      Object.assign(org, patch, patch.capabilities ? { capabilities: [...new Set(patch.capabilities)] } : {}, { updatedBy: actor.userId });
+      // Only the fields given: a DTO instance carries its absent optional fields as own `undefined`
+      // properties (class fields), which would blank them in the response and the audit diff.
+      const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UpdateOrganizationInput;
+      Object.assign(org, given, given.capabilities ? { capabilities: [...new Set(given.capabilities)] } : {}, { updatedBy: actor.userId });
       await em.save(org);
       await this.audit.record(em, actor, 'organization.updated', { type: 'Organization', id: org.id, organizationId: org.id }, { changes: diff(before, snapshot(org)) });
       return org;
