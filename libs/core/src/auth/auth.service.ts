@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError } from '@passerelle/common';
-import { userActor } from '../access/ability.factory.js';
+import { systemActor, userActor } from '../access/ability.factory.js';
 import { AuditWriter } from '../audit/audit.writer.js';
 import { dummyHash, verifyPassword } from '../users/password-hasher.js';
 import type { Role } from '../users/roles.js';
@@ -46,7 +46,7 @@ interface ActorRow {
 }
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   constructor(
     private readonly db: DataSource,
     private readonly jwt: JwtService,
@@ -54,6 +54,11 @@ export class AuthService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The dummy hash is made at start, or the first unknown email would cost two argon2 runs. */
+  async onModuleInit(): Promise<void> {
+    await dummyHash();
+  }
 
   /**
    * Same answer and the same work (one argon2 verification) whether or not the email exists;
@@ -70,43 +75,48 @@ export class AuthService {
       .addSelect('o.active', 'org_active')
       .where('lower(u.email) = :email', { email })
       .getOne();
-    const [lock] = await this.db.query('SELECT locked_until FROM account_lockouts WHERE email = $1 AND locked_until > $2', [email, now]);
     const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
     const orgActive = user ? (await this.db.query('SELECT active FROM organizations WHERE id = $1', [user.organizationId]))[0]?.active === true : false;
     const target = { type: 'User', id: user?.id ?? null, organizationId: user?.organizationId ?? null };
-    if (lock) {
-      await this.audit.record(null, null, 'auth.login_refused_locked', target, { details: { email }, ...info });
-      const retryAfter = Math.ceil((new Date(lock.locked_until).getTime() - now.getTime()) / 1000);
-      throw new DomainError('ACCOUNT_LOCKED', 'Too many failed attempts; try again later', undefined, { retryAfter });
-    }
-    if (!user || !passwordOk || !user.active || !orgActive) {
-      await this.recordFailure(email, target, info, now);
-      throw invalidCredentials();
-    }
-    return this.db.transaction(async (em) => {
+    // The verdict (locked? count a failure? lock now?) is reached after the slow password check
+    // and one attempt of an email at a time: otherwise every request of a parallel burst of
+    // guesses passes the lock check before the tenth failure is recorded, and a right guess gets in.
+    const outcome = await this.db.transaction(async (em): Promise<{ error: DomainError } | { session: Session }> => {
+      await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`login:${email}`]);
+      const [lock] = await em.query('SELECT locked_until FROM account_lockouts WHERE email = $1 AND locked_until > $2', [email, now]);
+      if (lock) {
+        await this.audit.record(em, null, 'auth.login_refused_locked', target, { details: { email }, ...info });
+        const retryAfter = Math.ceil((new Date(lock.locked_until).getTime() - now.getTime()) / 1000);
+        return { error: new DomainError('ACCOUNT_LOCKED', 'Too many failed attempts; try again later', undefined, { retryAfter }) };
+      }
+      if (!user || !passwordOk || !user.active || !orgActive) {
+        await this.recordFailure(em, email, target, info, now);
+        return { error: invalidCredentials() };
+      }
       await em.query('DELETE FROM login_failures WHERE email = $1', [email]);
       await em.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [user.id, now]);
       const session = await this.issue(em, user, randomUUID());
-      await this.audit.record(em, null, 'auth.login', target, { ...info, details: null }).then(() => undefined);
-      return session;
+      await this.audit.record(em, { ...systemActor(), kind: 'user', userId: user.id, organizationId: user.organizationId }, 'auth.login', target, info);
+      return { session };
     });
+    // The failure and the lock must commit, so the error is thrown only after the transaction.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.session;
   }
 
-  private async recordFailure(email: string, target: { type: string; id: string | null; organizationId: string | null }, info: RequestInfo, now: Date): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query('INSERT INTO login_failures (email, at, ip) VALUES ($1, $2, $3)', [email, now, info.ip ?? null]);
-      await this.audit.record(em, null, 'auth.login_failed', target, { details: { email }, ...info });
-      const [{ n }] = await em.query('SELECT count(*)::int AS n FROM login_failures WHERE email = $1 AND at > $2', [email, new Date(now.getTime() - LOCKOUT_WINDOW_MS)]);
-      if (n >= LOCKOUT_THRESHOLD) {
-        await em.query(
-          `INSERT INTO account_lockouts (email, locked_until) VALUES ($1, $2)
-           ON CONFLICT (email) DO UPDATE SET locked_until = EXCLUDED.locked_until`,
-          [email, new Date(now.getTime() + LOCKOUT_DURATION_MS)],
-        );
-        await em.query('DELETE FROM login_failures WHERE email = $1', [email]);
-        await this.audit.record(em, null, 'auth.account_locked', target, { details: { email, failures: n }, ...info });
-      }
-    });
+  private async recordFailure(em: EntityManager, email: string, target: { type: string; id: string | null; organizationId: string | null }, info: RequestInfo, now: Date): Promise<void> {
+    await em.query('INSERT INTO login_failures (email, at, ip) VALUES ($1, $2, $3)', [email, now, info.ip ?? null]);
+    await this.audit.record(em, null, 'auth.login_failed', target, { details: { email }, ...info });
+    const [{ n }] = await em.query('SELECT count(*)::int AS n FROM login_failures WHERE email = $1 AND at > $2', [email, new Date(now.getTime() - LOCKOUT_WINDOW_MS)]);
+    if (n >= LOCKOUT_THRESHOLD) {
+      await em.query(
+        `INSERT INTO account_lockouts (email, locked_until) VALUES ($1, $2)
+         ON CONFLICT (email) DO UPDATE SET locked_until = EXCLUDED.locked_until`,
+        [email, new Date(now.getTime() + LOCKOUT_DURATION_MS)],
+      );
+      await em.query('DELETE FROM login_failures WHERE email = $1', [email]);
+      await this.audit.record(em, null, 'auth.account_locked', target, { details: { email, failures: n }, ...info });
+    }
   }
 
   /** Rotates a refresh token. Presenting a rotated token again revokes its whole family. */
