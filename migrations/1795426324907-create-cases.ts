@@ -188,6 +188,14 @@ export class CreateCases1795426324907 implements MigrationInterface {
         await queryRunner.query(`
             CREATE FUNCTION f_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
             AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$`);
+        // search_name is derived here, so every write path (the API, COPY in the benchmark) keeps it right.
+        await queryRunner.query(`
+            CREATE FUNCTION cases_search_name() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              NEW.search_name := lower(f_unaccent(concat_ws(' ', NEW.given_name, NEW.family_name, array_to_string(NEW.other_names, ' '))));
+              RETURN NEW;
+            END $$`);
+        await queryRunner.query(`CREATE TRIGGER cases_search_name BEFORE INSERT OR UPDATE OF given_name, family_name, other_names ON cases FOR EACH ROW EXECUTE FUNCTION cases_search_name()`);
         // Typo-tolerant name search (DESIGN §3): trigrams over lower(unaccent(all names)).
         await queryRunner.query(`CREATE INDEX "cases_search_name_trgm_idx" ON "cases" USING gin ("search_name" gin_trgm_ops)`);
         await queryRunner.query(`CREATE INDEX "cases_vulnerability_flags_idx" ON "cases" USING gin ("vulnerability_flags")`);
@@ -196,6 +204,8 @@ export class CreateCases1795426324907 implements MigrationInterface {
     public async down(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP INDEX "cases_vulnerability_flags_idx"`);
         await queryRunner.query(`DROP INDEX "cases_search_name_trgm_idx"`);
+        await queryRunner.query(`DROP TRIGGER cases_search_name ON cases`);
+        await queryRunner.query(`DROP FUNCTION cases_search_name()`);
         await queryRunner.query(`DROP FUNCTION f_unaccent(text)`);
         await queryRunner.query(`
             ALTER TABLE "screenings" DROP CONSTRAINT "screenings_case_id_fkey"

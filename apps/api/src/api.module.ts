@@ -6,9 +6,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { IdentityModule, typeOrmOptions } from '@passerelle/core';
+import { CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { CasesController } from './cases/cases.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
 import { AuditController } from './identity/audit.controller.js';
@@ -55,10 +56,11 @@ export class ApiModule {
         TerminusModule.forRoot({ logger: false }),
         JobsModule,
         IdentityModule.forRoot(config),
+        CasesModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

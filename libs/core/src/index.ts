@@ -2,3 +2,4 @@ export * from './entities.js';
 export * from './database.js';
 export * from './identity.js';
 export * from './audit/index.js';
+export * from './cases/index.js';

@@ -11,14 +11,16 @@ import { ApiProblems } from './openapi.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
 const REQUIRES = 'passerelle:requires';
-type Requirement = { action: string; subject: string } | 'signed-in';
+type Requirement = { action: string; subject: string; hidden?: boolean } | 'signed-in';
 
 /**
  * Declares what a handler needs: "could this actor ever <action> a <subject>?" (else 403).
  * Whether it may act on one record is the service's question (404 / 403) (CONVENTIONS §2).
+ * `hidden`: for routes naming one record (`/cases/{id}…`), an actor who may see no such records
+ * at all (an analyst, an auditor) gets 404 like anyone the record is hidden from (DESIGN §2).
  */
-export const Requires = (action: string, subject: string) =>
-  applyDecorators(SetMetadata(REQUIRES, { action, subject } satisfies Requirement), ApiBearerAuth(), ApiProblems(401, 403));
+export const Requires = (action: string, subject: string, options: { hidden?: boolean } = {}) =>
+  applyDecorators(SetMetadata(REQUIRES, { action, subject, ...options } satisfies Requirement), ApiBearerAuth(), ApiProblems(401, options.hidden ? 404 : 403));
 
 /** Any signed-in user (e.g. GET /me, the service directory). */
 export const SignedIn = () => applyDecorators(SetMetadata(REQUIRES, 'signed-in' satisfies Requirement), ApiBearerAuth(), ApiProblems(401));
@@ -72,6 +74,7 @@ export class AccessGuard extends JwtAuthGuard implements CanActivate {
     const need = this.reflector.getAllAndOverride<Requirement | undefined>(REQUIRES, targets);
     if (!need) throw new DomainError('FORBIDDEN', 'This route declares no permission and is refused');
     if (need !== 'signed-in' && !actor.ability.can(need.action, need.subject)) {
+      if (need.hidden && !actor.ability.can('read', need.subject)) throw new DomainError('NOT_FOUND', `${need.subject} not found`);
       throw new DomainError('FORBIDDEN', `You may not ${need.action} ${need.subject} records`);
     }
     return true;

@@ -19,6 +19,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   CODE_TAKEN: { status: 409, title: 'Code already in use' },
   EMAIL_TAKEN: { status: 409, title: 'Email already in use' },
   INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
+  CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
+  CASE_NOT_CLOSABLE: { status: 409, title: 'The case cannot be closed now' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Precondition required' },
@@ -44,7 +46,8 @@ export interface Problem {
 export const PROBLEM_TYPE_BASE = 'https://passerelle.example/problems/';
 
 export function toProblem(e: DomainError, instance?: string): Problem {
-  const { status, title } = PROBLEMS[e.code];
+  const { title } = PROBLEMS[e.code];
+  const status = e.status ?? PROBLEMS[e.code].status;
   return {
     ...(e.extra ?? {}),
     type: `${PROBLEM_TYPE_BASE}${e.code.toLowerCase().replaceAll('_', '-')}`,

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'CODE_TAKEN',
   'EMAIL_TAKEN',
   'INVALID_TRANSITION',
+  'CONSENT_REQUIRED',
+  'CASE_NOT_CLOSABLE',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_IN_PROGRESS',
   'PRECONDITION_REQUIRED',
@@ -44,6 +46,8 @@ export class DomainError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly extra?: Record<string, unknown>,
+    /** Overrides the code's usual status where the contract says so (400 vs 409 CONSENT_REQUIRED). */
+    readonly status?: number,
   ) {
     super(detail ?? code);
     this.name = 'DomainError';

@@ -22,7 +22,7 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
   for (const key of new Set([...Object.keys(before ?? {}), ...Object.keys(after)])) {
     const a = before?.[key];
     const b = after[key];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (JSON.stringify(a ?? null) === JSON.stringify(b ?? null)) continue; // absent and null are the same
     out[key] = masked.includes(key) ? { old: a === undefined ? undefined : MASK, new: b === undefined ? undefined : MASK } : { old: a ?? null, new: b ?? null };
   }
   return out;

@@ -1,0 +1,272 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  type Case,
+  type CaseNote,
+  type CaseView,
+  CASE_STATUSES,
+  CLOSURE_REASONS,
+  type ClosureReason,
+  CONSENT_BASES,
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  type Consent,
+  type ConsentBasis,
+  type ConsentInput,
+  type ConsentMethod,
+  type ConsentPurpose,
+  DOCUMENT_TYPES,
+  EDUCATION_LEVELS,
+  FIT_TO_TRAVEL,
+  type FitToTravel,
+  REASONS_FOR_MIGRATION,
+  type RegisterCaseInput,
+  type Screening,
+  type ScreeningAnswers,
+  SEXES,
+  type Sex,
+  TRAVEL_DOCUMENT_STATUSES,
+  TRAVELLING_WITH,
+  type TravelDocumentStatus,
+  type UpdateCaseInput,
+  VULNERABILITIES,
+  type Vulnerability,
+} from '@passerelle/core';
+import { Country, Currency, DateOnly, Languages } from '../http/codes.js';
+import { Bool, Int, Nested, NestedEach, OneOf, OneOfEach, Str, Strs, Uuid, Uuids } from '../http/dto.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
+
+const NAME = { max: 100, min: 1 };
+
+export class IdentityDto {
+  @Str({ ...NAME, example: 'Aminata' }) givenName: string;
+  @Str({ ...NAME, example: 'Traoré' }) familyName: string;
+  @Strs({ optional: true, maxItems: 10, max: 100 }) otherNames?: string[];
+  @OneOf(SEXES) sex: Sex;
+  @DateOnly({ optional: true, past: true, example: '1999-04-02' }) dateOfBirth?: string;
+  @Int({ optional: true, min: 1900, max: 2100, description: 'When only the year is known (estimated)' }) birthYear?: number;
+  @Bool({ optional: true }) birthDateEstimated?: boolean;
+  @Country({ optional: true }) nationality?: string;
+  @Languages({ optional: true }) languages?: string[];
+}
+export class IdentityPatchDto {
+  @Str({ ...NAME, optional: true }) givenName?: string;
+  @Str({ ...NAME, optional: true }) familyName?: string;
+  @Strs({ optional: true, maxItems: 10, max: 100 }) otherNames?: string[];
+  @OneOf(SEXES, { optional: true }) sex?: Sex;
+  @DateOnly({ optional: true, past: true }) dateOfBirth?: string;
+  @Int({ optional: true, min: 1900, max: 2100 }) birthYear?: number;
+  @Bool({ optional: true }) birthDateEstimated?: boolean;
+  @Country({ optional: true }) nationality?: string;
+  @Languages({ optional: true }) languages?: string[];
+}
+export class ContactDto {
+  @Str({ optional: true, max: 30, pattern: /^\+?[0-9 ().-]{4,30}$/, example: '+22370000000' }) phone?: string;
+  @Str({ optional: true, max: 30, pattern: /^\+?[0-9 ().-]{4,30}$/ }) altPhone?: string;
+  @Str({ optional: true, max: 254 }) email?: string;
+  @Str({ optional: true, max: 500 }) address?: string;
+  @Str({ optional: true, max: 200 }) contactPerson?: string;
+}
+export class DocumentDto {
+  @OneOf(DOCUMENT_TYPES) type: string;
+  @Str({ optional: true, max: 50 }) number?: string;
+  @Country({ optional: true }) issuingCountry?: string;
+  @DateOnly({ optional: true }) expiresOn?: string;
+}
+export class MoneyDto {
+  @Int({ min: 0, max: 1_000_000_000 }) amount: number;
+  @Currency() currency: string;
+}
+export class JourneyDto {
+  @Country({ optional: true }) countryOfOrigin?: string;
+  @Str({ optional: true, max: 200 }) placeOfOrigin?: string;
+  @DateOnly({ optional: true, past: true }) departureDate?: string;
+  @Country({ optional: true, example: 'ESP' }) intendedDestination?: string;
+  @Strs({ optional: true, maxItems: 50, max: 100 }) route?: string[];
+  @OneOfEach(REASONS_FOR_MIGRATION, { optional: true }) reasonsForMigration?: string[];
+  @OneOf(TRAVELLING_WITH, { optional: true }) travellingWith?: string;
+  @OneOf(EDUCATION_LEVELS, { optional: true }) educationLevel?: string;
+  @Str({ optional: true, max: 200 }) employmentBeforeDeparture?: string;
+  @Nested(MoneyDto, { optional: true }) moneySpent?: MoneyDto;
+}
+export class HouseholdDto {
+  @Int({ optional: true, min: 1, max: 50 }) size?: number;
+  @Str({ optional: true, max: 100 }) relationshipToHead?: string;
+  @Str({ optional: true, max: 2000 }) notes?: string;
+}
+export class SensitiveDto {
+  @Str({ optional: true, max: 20_000, description: 'Protection narrative (trafficking, GBV, …): encrypted at rest' }) narrative?: string;
+  @Str({ optional: true, max: 5000 }) medicalDetails?: string;
+  @Strs({ optional: true, maxItems: 20, max: 200 }) protectionConcerns?: string[];
+}
+export class ConsentDto implements ConsentInput {
+  @OneOf(CONSENT_PURPOSES) purpose: ConsentPurpose;
+  @OneOf(CONSENT_BASES) basis: ConsentBasis;
+  @OneOf(CONSENT_METHODS) method: ConsentMethod;
+  @Uuids({ optional: true, maxItems: 50, description: 'Organizations the consent covers (referral); none: all' }) organizationIds?: string[];
+  @Str({ optional: true, max: 2000 }) notes?: string;
+}
+
+export class CreateCaseDto implements RegisterCaseInput {
+  @Uuid() siteId: string;
+  @Uuid({ optional: true }) householdId?: string;
+  @Nested(IdentityDto) identity: IdentityDto;
+  @Nested(ContactDto, { optional: true }) contact?: ContactDto;
+  @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
+  @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
+  @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
+  @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
+  @Nested(ConsentDto, { optional: true, description: 'Required: a registration consent, or basis vital_interest' }) consent?: ConsentDto;
+}
+export class UpdateCaseDto implements UpdateCaseInput {
+  @Nested(IdentityPatchDto, { optional: true }) identity?: IdentityPatchDto;
+  @Nested(ContactDto, { optional: true }) contact?: ContactDto;
+  @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
+  @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
+  @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
+  @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
+  @Uuid({ optional: true }) householdId?: string;
+}
+export class CaseQueryDto extends PageQueryDto {
+  @Str({ optional: true, max: 200, description: 'Name (accents, case and typos tolerated) or case number' }) q?: string;
+  @Str({ optional: true, max: 40 }) caseNumber?: string;
+  @Country({ optional: true }) nationality?: string;
+  @OneOf(CASE_STATUSES, { optional: true }) status?: string;
+  @Uuid({ optional: true }) siteId?: string;
+  @OneOf(VULNERABILITIES, { optional: true }) vulnerability?: string;
+  @Uuid({ optional: true }) assignedTo?: string;
+  @DateOnly({ optional: true }) registeredFrom?: string;
+  @DateOnly({ optional: true }) registeredTo?: string;
+}
+export class AssignDto {
+  @Uuid() userId: string;
+}
+export class CloseDto {
+  @OneOf(CLOSURE_REASONS) reason: ClosureReason;
+}
+export class NoteDto {
+  @Str({ max: 10_000, min: 1 }) text: string;
+}
+export class WithdrawDto {
+  @Str({ optional: true, max: 2000 }) reason?: string;
+}
+export class ScreeningDto implements ScreeningAnswers {
+  @Bool() wishesToReturn: boolean;
+  @Country({ optional: true }) countryOfReturn?: string;
+  @Bool() nationalityConfirmed: boolean;
+  @Bool() asylumSeekerOrRefugee: boolean;
+  @OneOf(TRAVEL_DOCUMENT_STATUSES) travelDocument: TravelDocumentStatus;
+  @Bool() bestInterestsDeterminationDone: boolean;
+  @OneOf(FIT_TO_TRAVEL) fitToTravel: FitToTravel;
+}
+
+// ---- responses ---------------------------------------------------------------------------------
+export class CaseDto {
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
+  @ApiProperty({ maxLength: 40, example: 'IOM-ML-2026-000001' }) caseNumber: string;
+  @ApiProperty({ enum: CASE_STATUSES }) status: string;
+  @ApiPropertyOptional({ enum: CLOSURE_REASONS, nullable: true }) closureReason: string | null;
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 }) version: number;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) owningOrganizationId: string;
+  @ApiProperty({ format: 'uuid', maxLength: 36 }) siteId: string;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) assignedTo: string | null;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) householdId: string | null;
+  @ApiProperty({ format: 'date-time', maxLength: 40 }) registeredAt: string;
+  @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
+  @ApiPropertyOptional({ type: () => ContactDto }) contact?: ContactDto;
+  @ApiPropertyOptional({ type: () => [DocumentDto], maxItems: 20 }) documents?: DocumentDto[];
+  @ApiPropertyOptional({ type: () => JourneyDto }) journey?: JourneyDto;
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: VULNERABILITIES.length,
+    items: { type: 'object', properties: { flag: { type: 'string', enum: [...VULNERABILITIES] }, assessedBy: { type: 'string', format: 'uuid', maxLength: 36, nullable: true }, assessedAt: { type: 'string', format: 'date-time', maxLength: 40 } } },
+  })
+  vulnerabilities?: object[];
+  @ApiPropertyOptional({ type: () => SensitiveDto, nullable: true, description: 'Present only for the owning org’s managers and the assigned caseworker' }) sensitive?: SensitiveDto | null;
+  @ApiPropertyOptional({ type: () => HouseholdDto }) household?: HouseholdDto;
+  @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
+}
+
+export function toCaseResponse(view: CaseView): CaseDto {
+  const c = view.case;
+  return {
+    id: c.id,
+    caseNumber: c.caseNumber,
+    status: c.status,
+    closureReason: c.closureReason,
+    version: c.version,
+    owningOrganizationId: c.owningOrganizationId,
+    siteId: c.siteId,
+    assignedTo: c.assignedTo,
+    householdId: c.householdId,
+    registeredAt: c.registeredAt.toISOString(),
+    identity: identityOf(c),
+    contact: c.contact,
+    documents: c.documents,
+    journey: c.journey,
+    vulnerabilities: c.vulnerabilities,
+    ...(view.sensitiveReadable ? { sensitive: view.sensitive ?? null } : {}),
+    household: c.household,
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export const identityOf = (c: Case): IdentityDto => ({
+  givenName: c.givenName,
+  familyName: c.familyName,
+  otherNames: c.otherNames,
+  sex: c.sex,
+  dateOfBirth: c.dateOfBirth ?? undefined,
+  birthYear: c.birthYear ?? undefined,
+  birthDateEstimated: c.birthDateEstimated,
+  nationality: c.nationality ?? undefined,
+  languages: c.languages,
+});
+
+/** List rows: identity and status, never the other sections (data minimization). */
+export const toCaseSummary = (c: Case) => ({
+  id: c.id,
+  caseNumber: c.caseNumber,
+  status: c.status,
+  owningOrganizationId: c.owningOrganizationId,
+  siteId: c.siteId,
+  assignedTo: c.assignedTo,
+  registeredAt: c.registeredAt.toISOString(),
+  identity: identityOf(c),
+  vulnerabilities: c.vulnerabilityFlags,
+});
+
+export const toConsentResponse = (k: Consent) => ({
+  id: k.id,
+  caseId: k.caseId,
+  purpose: k.purpose,
+  basis: k.basis,
+  method: k.method,
+  organizationIds: k.organizationIds,
+  notes: k.notes,
+  recordedBy: k.recordedBy,
+  recordedAt: k.recordedAt.toISOString(),
+  active: k.withdrawnAt === null,
+  withdrawnAt: k.withdrawnAt?.toISOString() ?? null,
+  withdrawnBy: k.withdrawnBy,
+  withdrawalReason: k.withdrawalReason,
+});
+
+export const toScreeningResponse = (s: Screening) => ({
+  id: s.id,
+  caseId: s.caseId,
+  wishesToReturn: s.wishesToReturn,
+  countryOfReturn: s.countryOfReturn,
+  nationalityConfirmed: s.nationalityConfirmed,
+  asylumSeekerOrRefugee: s.asylumSeekerOrRefugee,
+  travelDocument: s.travelDocument,
+  bestInterestsDeterminationDone: s.bestInterestsDeterminationDone,
+  fitToTravel: s.fitToTravel,
+  outcome: s.outcome,
+  reasons: s.reasons,
+  screenedBy: s.screenedBy,
+  screenedAt: s.screenedAt.toISOString(),
+});
+
+export const toNoteResponse = (n: CaseNote) => ({ id: n.id, caseId: n.caseId, text: n.text, authorId: n.authorId, createdAt: n.createdAt.toISOString() });

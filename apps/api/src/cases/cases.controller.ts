@@ -1,0 +1,207 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type Actor, DomainError } from '@passerelle/common';
+import { type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
+import { CurrentActor, Requires } from '../http/auth.js';
+import { IdPipe } from '../http/id.pipe.js';
+import { Idempotent } from '../http/idempotency.interceptor.js';
+import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
+import {
+  AssignDto,
+  CaseDto,
+  CaseQueryDto,
+  CloseDto,
+  ConsentDto,
+  CreateCaseDto,
+  NoteDto,
+  ScreeningDto,
+  toCaseResponse,
+  toCaseSummary,
+  toConsentResponse,
+  toNoteResponse,
+  toScreeningResponse,
+  UpdateCaseDto,
+  WithdrawDto,
+} from './case.dto.js';
+
+/** `If-Match: "3"` (or W/"3", or 3) → 3; missing → 428; garbage → 412 like any stale version. */
+function expectedVersion(ifMatch: string | undefined): number {
+  if (ifMatch === undefined || ifMatch.trim() === '') throw new DomainError('PRECONDITION_REQUIRED', 'Send If-Match with the ETag of the version you edited');
+  const m = /^(?:W\/)?"?(\d{1,10})"?$/.exec(ifMatch.trim());
+  if (!m) throw new DomainError('VERSION_CONFLICT', 'If-Match does not name a version of this case');
+  return Number(m[1]);
+}
+
+function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
+  reply.header('etag', `"${view.case.version}"`);
+  return toCaseResponse(view);
+}
+
+const ETAG = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
+
+@ApiTags('cases')
+@Controller('cases')
+export class CasesController {
+  constructor(
+    private readonly cases: CasesService,
+    private readonly consents: ConsentsService,
+    private readonly screenings: ScreeningsService,
+  ) {}
+
+  @Post()
+  @Requires('create', 'Case')
+  @Idempotent()
+  @ApiOperation({ summary: 'Register a migrant (needs a registration consent or the vital-interest basis)' })
+  @ApiCreatedResponse({ type: CaseDto, headers: ETAG })
+  @ApiProblems(400, 403, 415, 422)
+  async register(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.cases.register(actor, dto);
+    reply.header('location', `/api/v1/cases/${view.case.id}`);
+    return withEtag(reply, view);
+  }
+
+  @Get()
+  @Requires('read', 'Case')
+  @ApiOperation({ summary: 'Search the cases you may see (by name with typos and without accents, number, filters)' })
+  @ApiPage(CaseDto)
+  @ApiProblems(400)
+  async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
+    const page = await this.cases.list(actor, q, q);
+    return { items: page.items.map(toCaseSummary), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOkResponse({ type: CaseDto, headers: ETAG })
+  @ApiProblems(400, 404)
+  async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.cases.get(actor, id));
+  }
+
+  @Patch(':id')
+  @Requires('update', 'Case', { hidden: true })
+  @ApiOperation({ summary: 'Edit sections of a case; If-Match with the ETag is required (no lost updates)' })
+  @ApiHeader({ name: 'If-Match', required: true, schema: { type: 'string', maxLength: 14 } })
+  @ApiOkResponse({ type: CaseDto, headers: ETAG })
+  @ApiProblems(400, 403, 404, 412, 415, 428)
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateCaseDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch), dto));
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Requires('assign', 'Case', { hidden: true })
+  @ApiOkResponse({ type: CaseDto })
+  @ApiProblems(400, 403, 404, 415)
+  async assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: AssignDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.cases.assign(actor, id, dto.userId));
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Requires('close', 'Case', { hidden: true })
+  @ApiOkResponse({ type: CaseDto })
+  @ApiProblems(400, 403, 404, 409, 415)
+  async close(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CloseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.cases.close(actor, id, dto.reason));
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Requires('reopen', 'Case', { hidden: true })
+  @ApiOkResponse({ type: CaseDto })
+  @ApiProblems(400, 403, 404, 409)
+  async reopen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.cases.reopen(actor, id));
+  }
+
+  @Post(':id/notes')
+  @Requires('update', 'Case', { hidden: true })
+  @Idempotent()
+  @ApiCreatedResponse({ description: 'The note' })
+  @ApiProblems(400, 403, 404, 415, 422)
+  addNote(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: NoteDto) {
+    return this.cases.addNote(actor, id, dto.text).then(toNoteResponse);
+  }
+
+  @Get(':id/notes')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOkResponse({ description: '{items, nextCursor}, newest first' })
+  @ApiProblems(400, 404)
+  async notes(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
+    const page = await this.cases.notes(actor, id, q);
+    return { items: page.items.map(toNoteResponse), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id/timeline')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOperation({ summary: 'Everything that happened to the case, oldest first' })
+  @ApiOkResponse({ description: '{items: [{at, type, actorUserId, details, changedFields}], nextCursor}' })
+  @ApiProblems(400, 404)
+  async timeline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
+    const page = await this.cases.timeline(actor, id, q);
+    return { items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id/duplicates')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOperation({ summary: 'Likely duplicates among the cases you may see (name similarity, birth year, nationality)' })
+  @ApiOkResponse({ description: '{items: [{case, score}]}' })
+  @ApiProblems(400, 404)
+  async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
+    const found = await this.cases.duplicates(actor, id);
+    return { items: found.map((d) => ({ case: toCaseSummary(d.case), score: d.score })) };
+  }
+
+  @Post(':id/consents')
+  @Requires('update', 'Case', { hidden: true })
+  @Idempotent()
+  @ApiCreatedResponse({ description: 'The consent, active' })
+  @ApiProblems(400, 403, 404, 415, 422)
+  recordConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ConsentDto) {
+    return this.consents.record(actor, id, dto).then(toConsentResponse);
+  }
+
+  @Get(':id/consents')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOkResponse({ description: '{items}' })
+  @ApiProblems(400, 404)
+  async listConsents(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
+    return { items: (await this.consents.list(actor, id)).map(toConsentResponse) };
+  }
+
+  @Post(':id/consents/:consentId/withdraw')
+  @HttpCode(200)
+  @Requires('update', 'Case', { hidden: true })
+  @ApiOkResponse({ description: 'The consent, withdrawn (active false): effective at once' })
+  @ApiProblems(400, 403, 404, 409, 415)
+  withdrawConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('consentId', IdPipe) consentId: string, @Body() dto: WithdrawDto) {
+    return this.consents.withdraw(actor, id, consentId, dto.reason).then(toConsentResponse);
+  }
+
+  @Post(':id/screenings')
+  @Requires('update', 'Case', { hidden: true })
+  @Idempotent()
+  @ApiOperation({ summary: 'Record an AVRR eligibility screening; the server computes the outcome and its reasons' })
+  @ApiCreatedResponse({ description: 'The screening with outcome and reasons' })
+  @ApiProblems(400, 403, 404, 415, 422)
+  screen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ScreeningDto) {
+    return this.screenings.screen(actor, id, dto).then(toScreeningResponse);
+  }
+
+  @Get(':id/screenings')
+  @Requires('read', 'Case', { hidden: true })
+  @ApiOkResponse({ description: '{items}, latest first (the latest counts)' })
+  @ApiProblems(400, 404)
+  async listScreenings(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
+    return { items: (await this.screenings.list(actor, id)).map(toScreeningResponse) };
+  }
+}

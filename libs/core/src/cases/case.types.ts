@@ -1,0 +1,66 @@
+import type { ConsentBasis, ConsentMethod, ConsentPurpose, Sex, Vulnerability } from './case-vocabulary.js';
+import type { Case, Contact, Household, IdentityDocument, Journey } from './case.entity.js';
+
+export interface IdentityInput {
+  givenName: string;
+  familyName: string;
+  otherNames?: string[];
+  sex: Sex;
+  dateOfBirth?: string;
+  birthYear?: number;
+  birthDateEstimated?: boolean;
+  nationality?: string;
+  languages?: string[];
+}
+export interface SensitiveSection {
+  narrative?: string;
+  medicalDetails?: string;
+  protectionConcerns?: string[];
+}
+export interface ConsentInput {
+  purpose: ConsentPurpose;
+  basis: ConsentBasis;
+  method: ConsentMethod;
+  organizationIds?: string[];
+  notes?: string;
+}
+export interface RegisterCaseInput {
+  siteId: string;
+  householdId?: string;
+  identity: IdentityInput;
+  contact?: Contact;
+  documents?: IdentityDocument[];
+  journey?: Journey;
+  vulnerabilities?: Vulnerability[];
+  sensitive?: SensitiveSection;
+  household?: Household;
+  consent?: ConsentInput;
+}
+export interface UpdateCaseInput {
+  identity?: Partial<IdentityInput>;
+  contact?: Contact;
+  documents?: IdentityDocument[];
+  journey?: Journey;
+  vulnerabilities?: Vulnerability[];
+  sensitive?: SensitiveSection;
+  household?: Household;
+  householdId?: string | null;
+}
+export interface CaseFilter {
+  q?: string;
+  caseNumber?: string;
+  nationality?: string;
+  status?: string;
+  siteId?: string;
+  vulnerability?: string;
+  assignedTo?: string;
+  registeredFrom?: string;
+  registeredTo?: string;
+}
+
+/** A case as one actor may see it: `sensitive` is present only when the actor may read it. */
+export interface CaseView {
+  case: Case;
+  sensitive?: SensitiveSection | null;
+  sensitiveReadable: boolean;
+}

@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { ConsentsService } from '../consents/consents.service.js';
+import { ScreeningsService } from '../screenings/screenings.service.js';
+import { CaseCloseChecks } from './case-close-checks.js';
+import { CasesService } from './cases.service.js';
+
+const SERVICES = [CasesService, ConsentsService, ScreeningsService, CaseCloseChecks];
+
+@Global()
+@Module({ providers: SERVICES, exports: SERVICES })
+export class CasesModule {}

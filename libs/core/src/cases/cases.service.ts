@@ -1,0 +1,454 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import {
+  type Actor,
+  assertCan,
+  canOn,
+  Clock,
+  CursorCodec,
+  DomainError,
+  FieldCipher,
+  type Page,
+  type PageRequest,
+  paginate,
+  scopeWhere,
+  validationFailed,
+} from '@passerelle/common';
+import { AuditWriter, diff } from '../audit/audit.writer.js';
+import { JobRegistry } from '../jobs/job-registry.js';
+import { nextNumber } from '../numbering/counters.js';
+import { Organization } from '../organizations/organization.entity.js';
+import { Site } from '../sites/site.entity.js';
+import { User } from '../users/user.entity.js';
+import { CaseCloseChecks } from './case-close-checks.js';
+import { CaseNote } from './case-note.entity.js';
+import { nextCaseStatus } from './case-status.js';
+import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
+import { Case } from './case.entity.js';
+import { CASE_FIELDS } from './case.rules.js';
+import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
+import { Consent } from '../consents/consent.entity.js';
+
+export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
+const CASE_NUMBER = /^[A-Z0-9-]{2,20}-\d{4}-\d{6}$/;
+/** Columns a case update may write (never ids, owner, number or the search key). */
+const UPDATABLE: (keyof Case)[] = [
+  'status', 'closureReason', 'closedAt', 'assignedTo', 'householdId', 'givenName', 'familyName', 'otherNames', 'sex', 'dateOfBirth',
+  'birthYear', 'birthDateEstimated', 'nationality', 'languages', 'contact', 'documents', 'journey', 'vulnerabilities', 'vulnerabilityFlags', 'household',
+];
+
+/** What the audit trail records of a case: identity and sections, never the sensitive values. */
+const snapshot = (c: Case, sensitiveChanged = false) => ({
+  givenName: c.givenName,
+  familyName: c.familyName,
+  otherNames: c.otherNames,
+  sex: c.sex,
+  dateOfBirth: c.dateOfBirth,
+  birthYear: c.birthYear,
+  nationality: c.nationality,
+  languages: c.languages,
+  contact: c.contact,
+  documents: c.documents,
+  journey: c.journey,
+  vulnerabilities: c.vulnerabilityFlags,
+  household: c.household,
+  householdId: c.householdId,
+  siteId: c.siteId,
+  assignedTo: c.assignedTo,
+  status: c.status,
+  closureReason: c.closureReason,
+  ...(sensitiveChanged ? { sensitive: '(changed)' } : {}),
+});
+
+export function isChild(c: Pick<Case, 'dateOfBirth' | 'birthYear' | 'vulnerabilityFlags'>, today: Date): boolean {
+  if (c.vulnerabilityFlags.some((f) => f === 'unaccompanied_child' || f === 'separated_child')) return true;
+  const born = c.dateOfBirth ? new Date(`${c.dateOfBirth}T00:00:00Z`) : c.birthYear ? new Date(Date.UTC(c.birthYear, 0, 1)) : null;
+  if (!born) return false;
+  const adult = new Date(born);
+  adult.setUTCFullYear(born.getUTCFullYear() + 18);
+  return adult > today;
+}
+
+@Injectable()
+export class CasesService implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    private readonly audit: AuditWriter,
+    private readonly cursors: CursorCodec,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+    private readonly closeChecks: CaseCloseChecks,
+    private readonly jobs: JobRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({ name: REENCRYPT_JOB, cron: '17 * * * *', run: async () => void (await this.reencryptSensitive()) });
+  }
+
+  register(actor: Actor, input: RegisterCaseInput): Promise<CaseView> {
+    // DESIGN §3: registration needs a registration consent or the vital-interest basis.
+    const consent = input.consent;
+    if (!consent || (consent.purpose !== 'registration' && consent.basis !== 'vital_interest')) {
+      throw new DomainError('CONSENT_REQUIRED', 'Registration needs a registration consent or the vital-interest basis', [{ field: 'consent', message: 'a registration consent (or basis vital_interest) is required' }], undefined, 400);
+    }
+    assertCan(actor, 'create', 'Case', { owningOrganizationId: actor.organizationId });
+    return this.db.transaction(async (em) => {
+      const site = await em.findOneBy(Site, { id: input.siteId });
+      if (!site || site.organizationId !== actor.organizationId || !site.active) {
+        throw validationFailed([{ field: 'siteId', message: 'must be an active site of your organization' }]);
+      }
+      if (!actor.roles.includes('manager') && !actor.siteIds.includes(site.id)) {
+        throw new DomainError('FORBIDDEN', 'You may register cases only at your own sites');
+      }
+      const org = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
+      const now = this.clock.now();
+      const year = now.getUTCFullYear();
+      const n = await nextNumber(em, `case:${org.id}`, year);
+      const id = randomUUID();
+      const c = em.create(Case, {
+        id,
+        caseNumber: `${org.code}-${year}-${String(n).padStart(6, '0')}`,
+        owningOrganizationId: org.id,
+        siteId: site.id,
+        status: 'open',
+        closureReason: null,
+        closedAt: null,
+        version: 1,
+        assignedTo: null,
+        householdId: input.householdId ?? null,
+        registeredAt: now,
+        contact: input.contact ?? {},
+        documents: input.documents ?? [],
+        journey: input.journey ?? {},
+        household: input.household ?? {},
+        createdBy: actor.userId,
+        updatedBy: actor.userId,
+      });
+      this.applyIdentity(c, input.identity);
+      this.applyVulnerabilities(c, input.vulnerabilities ?? [], actor, now);
+      this.applySensitive(c, input.sensitive);
+      await em.save(c);
+      await this.recordConsent(em, actor, c, consent, now);
+      await this.audit.record(em, actor, 'case.created', this.target(c), { changes: diff(null, snapshot(c, input.sensitive !== undefined)) });
+      return { case: c, sensitive: input.sensitive ?? null, sensitiveReadable: canOn(actor, 'readSensitive', 'Case', c) };
+    });
+  }
+
+  /** One case as the actor may see it; the read is audited (DESIGN §7). */
+  async get(actor: Actor, id: string): Promise<CaseView> {
+    const c = await this.getVisible(this.db.manager, actor, id);
+    await this.audit.record(null, actor, 'case.viewed', this.target(c));
+    return this.view(actor, c);
+  }
+
+  async list(actor: Actor, filter: CaseFilter, page: PageRequest): Promise<Page<Case>> {
+    const qb = this.visible(this.db.manager, actor);
+    if (filter.caseNumber) qb.andWhere('c.case_number = :caseNumber', { caseNumber: filter.caseNumber.toUpperCase() });
+    if (filter.nationality) qb.andWhere('c.nationality = :nationality', { nationality: filter.nationality });
+    if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (filter.siteId) qb.andWhere('c.site_id = :siteId', { siteId: filter.siteId });
+    if (filter.vulnerability) qb.andWhere('c.vulnerability_flags @> ARRAY[:vulnerability]::text[]', { vulnerability: filter.vulnerability });
+    if (filter.assignedTo) qb.andWhere('c.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
+    if (filter.registeredFrom) qb.andWhere('c.registered_at >= :from', { from: filter.registeredFrom });
+    if (filter.registeredTo) qb.andWhere('c.registered_at < :to', { to: filter.registeredTo });
+    const q = filter.q?.trim();
+    if (q && CASE_NUMBER.test(q.toUpperCase())) {
+      qb.andWhere('c.case_number = :exact', { exact: q.toUpperCase() });
+    } else if (q) {
+      // Accent- and case-insensitive, typo-tolerant: trigram word similarity of the query against
+      // all names, so given/family order does not matter (DESIGN §3). Ranked by relevance: one
+      // page of the best `limit` matches (nextCursor null); refine the query to see others.
+      const score = 'word_similarity(lower(f_unaccent(:q)), c.search_name)';
+      const items = await qb
+        .andWhere('lower(f_unaccent(:q)) <% c.search_name', { q })
+        .orderBy(score, 'DESC')
+        .addOrderBy('c.id', 'ASC')
+        .limit(page.limit ?? 50)
+        .getMany();
+      return { items, nextCursor: null };
+    }
+    return paginate(qb, page, {
+      list: 'cases',
+      columns: [
+        { expr: 'c.registered_at', cast: 'timestamptz' },
+        { expr: 'c.id', cast: 'uuid' },
+      ],
+      direction: 'DESC',
+      keyOf: (c) => [c.registeredAt.toISOString(), c.id],
+    }, this.cursors);
+  }
+
+  update(actor: Actor, id: string, expectedVersion: number, patch: UpdateCaseInput): Promise<CaseView> {
+    return this.db.transaction(async (em) => {
+      const c = await this.getVisible(em, actor, id);
+      assertCan(actor, 'update', 'Case', c);
+      if (patch.sensitive !== undefined) assertCan(actor, 'readSensitive', 'Case', c);
+      if (c.version !== expectedVersion) throw this.stale(c.version);
+      const before = snapshot(c);
+      const now = this.clock.now();
+      if (patch.identity) this.applyIdentity(c, { ...this.identityOf(c), ...patch.identity });
+      if (patch.contact !== undefined) c.contact = patch.contact;
+      if (patch.documents !== undefined) c.documents = patch.documents;
+      if (patch.journey !== undefined) c.journey = patch.journey;
+      if (patch.household !== undefined) c.household = patch.household;
+      if (patch.householdId !== undefined) c.householdId = patch.householdId;
+      if (patch.vulnerabilities !== undefined) this.applyVulnerabilities(c, patch.vulnerabilities, actor, now);
+      if (patch.sensitive !== undefined) this.applySensitive(c, patch.sensitive);
+      await this.saveVersioned(em, c, expectedVersion, actor);
+      await this.audit.record(em, actor, 'case.updated', this.target(c), { changes: diff(before, snapshot(c, patch.sensitive !== undefined)) });
+      return this.view(actor, c);
+    });
+  }
+
+  assign(actor: Actor, id: string, userId: string): Promise<CaseView> {
+    return this.db.transaction(async (em) => {
+      const c = await this.getVisible(em, actor, id);
+      assertCan(actor, 'assign', 'Case', c);
+      const user = await em.findOneBy(User, { id: userId });
+      if (!user || user.organizationId !== c.owningOrganizationId || !user.active || !user.roles.some((r) => r === 'caseworker' || r === 'manager')) {
+        throw validationFailed([{ field: 'userId', message: 'must be an active caseworker or manager of the case’s organization' }]);
+      }
+      const before = snapshot(c);
+      c.assignedTo = user.id;
+      await this.saveVersioned(em, c, c.version, actor);
+      await this.audit.record(em, actor, 'case.assigned', this.target(c), { changes: diff(before, snapshot(c)) });
+      return this.view(actor, c);
+    });
+  }
+
+  close(actor: Actor, id: string, reason: ClosureReason): Promise<CaseView> {
+    return this.db.transaction(async (em) => {
+      const c = await this.getVisible(em, actor, id, true);
+      assertCan(actor, 'close', 'Case', c);
+      const status = nextCaseStatus(c.status, 'close');
+      const blockers = await this.closeChecks.blockers(em, c.id);
+      if (blockers.length) throw new DomainError('CASE_NOT_CLOSABLE', `The case cannot be closed: ${blockers.join('; ')}`, undefined, { blockers });
+      const before = snapshot(c);
+      Object.assign(c, { status, closureReason: reason, closedAt: this.clock.now() });
+      await this.saveVersioned(em, c, c.version, actor);
+      await this.audit.record(em, actor, 'case.closed', this.target(c), { changes: diff(before, snapshot(c)) });
+      return this.view(actor, c);
+    });
+  }
+
+  reopen(actor: Actor, id: string): Promise<CaseView> {
+    return this.db.transaction(async (em) => {
+      const c = await this.getVisible(em, actor, id, true);
+      assertCan(actor, 'reopen', 'Case', c);
+      const before = snapshot(c);
+      Object.assign(c, { status: nextCaseStatus(c.status, 'reopen'), closureReason: null, closedAt: null });
+      await this.saveVersioned(em, c, c.version, actor);
+      await this.audit.record(em, actor, 'case.reopened', this.target(c), { changes: diff(before, snapshot(c)) });
+      return this.view(actor, c);
+    });
+  }
+
+  addNote(actor: Actor, id: string, text: string): Promise<CaseNote> {
+    return this.db.transaction(async (em) => {
+      const c = await this.getVisible(em, actor, id);
+      assertCan(actor, 'update', 'Case', c);
+      const note = await em.save(em.create(CaseNote, { caseId: c.id, owningOrganizationId: c.owningOrganizationId, text, authorId: actor.userId, createdAt: this.clock.now() }));
+      await this.audit.record(em, actor, 'case.note_added', this.target(c), { details: { noteId: note.id } });
+      return note;
+    });
+  }
+
+  async notes(actor: Actor, id: string, page: PageRequest): Promise<Page<CaseNote>> {
+    const c = await this.getVisible(this.db.manager, actor, id);
+    await this.audit.record(null, actor, 'case.notes_viewed', this.target(c));
+    const qb = this.db.getRepository(CaseNote).createQueryBuilder('n').where('n.case_id = :id', { id: c.id });
+    return paginate(qb, page, { list: `notes:${c.id}`, columns: [{ expr: 'n.created_at', cast: 'timestamptz' }, { expr: 'n.id', cast: 'uuid' }], direction: 'DESC', keyOf: (n) => [n.createdAt.toISOString(), n.id] }, this.cursors);
+  }
+
+  /** Everything that happened to the case, from its audit trail (reads excluded); the read is audited. */
+  async timeline(actor: Actor, id: string, page: PageRequest): Promise<Page<{ at: Date; type: string; actorUserId: string | null; details: Record<string, unknown> | null; changedFields: string[] }>> {
+    const c = await this.getVisible(this.db.manager, actor, id);
+    await this.audit.record(null, actor, 'case.timeline_viewed', this.target(c));
+    const qb = this.db
+      .createQueryBuilder()
+      .select(['e.seq AS seq', 'e.at AS at', 'e.action AS type', 'e.actor_user_id AS "actorUserId"', 'e.details AS details', 'e.changes AS changes'])
+      .from('audit_events', 'e')
+      .where(`e.entity_type = 'Case' AND e.entity_id = :id AND e.action NOT LIKE '%viewed'`, { id: c.id });
+    const p = await paginate<{ seq: string; at: Date; type: string; actorUserId: string | null; details: Record<string, unknown> | null; changes: Record<string, unknown> | null }>(
+      qb,
+      page,
+      { list: `timeline:${c.id}`, columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'ASC', keyOf: (e) => [String(e.seq)] },
+      this.cursors,
+      { raw: true },
+    );
+    return { nextCursor: p.nextCursor, items: p.items.map((e) => ({ at: e.at, type: e.type, actorUserId: e.actorUserId, details: e.details, changedFields: Object.keys(e.changes ?? {}) })) };
+  }
+
+  /** Likely duplicates among the cases the actor may see: name similarity + birth year + nationality. */
+  async duplicates(actor: Actor, id: string): Promise<{ case: Case; score: number }[]> {
+    const c = await this.getVisible(this.db.manager, actor, id);
+    const qb = this.visible(this.db.manager, actor)
+      .addSelect(
+        `round((0.6 * similarity(c.search_name, :name)
+          + 0.2 * (CASE WHEN c.birth_year IS NOT NULL AND c.birth_year = :birthYear THEN 1 ELSE 0 END)
+          + 0.2 * (CASE WHEN c.nationality IS NOT NULL AND c.nationality = :nationality THEN 1 ELSE 0 END))::numeric, 2)`,
+        'score',
+      )
+      .andWhere('c.id <> :id', { id: c.id })
+      .andWhere('c.search_name % :name')
+      .setParameters({ name: (await this.searchNameOf(c.id)) ?? '', birthYear: c.birthYear ?? -1, nationality: c.nationality ?? '' })
+      .orderBy('score', 'DESC')
+      .addOrderBy('c.id')
+      .limit(20);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const scores = new Map(raw.map((r: { c_id: string; score: string }) => [r.c_id, Number(r.score)]));
+    await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: entities.map((e) => e.id) } });
+    return entities.map((e) => ({ case: e, score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
+  }
+
+  /** A visible case, else 404 (also when it exists elsewhere: no existence leak, DESIGN §2). */
+  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Case> {
+    const qb = this.visible(em, actor).andWhere('c.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    const c = await qb.getOne();
+    if (!c) throw new DomainError('NOT_FOUND', 'Case not found');
+    return c;
+  }
+
+  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
+    const scope = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS);
+    return em.getRepository(Case).createQueryBuilder('c').where(scope.sql, scope.params);
+  }
+
+  recordConsent(em: EntityManager, actor: Actor, c: Case, input: ConsentInput, now: Date): Promise<Consent> {
+    return em.save(
+      em.create(Consent, {
+        caseId: c.id,
+        owningOrganizationId: c.owningOrganizationId,
+        purpose: input.purpose,
+        basis: input.basis,
+        method: input.method,
+        organizationIds: [...new Set(input.organizationIds ?? [])],
+        notes: input.notes ?? null,
+        recordedBy: actor.userId,
+        recordedAt: now,
+      }),
+    );
+  }
+
+  target(c: Case) {
+    return { type: 'Case', id: c.id, organizationId: c.owningOrganizationId };
+  }
+
+  /** Re-encrypts sensitive sections written under an older key, in batches, while serving (DESIGN §7). */
+  async reencryptSensitive(batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.transaction(async (em) => {
+        const rows: { id: string; sensitive_ciphertext: Buffer; sensitive_key_id: string }[] = await em.query(
+          `SELECT id, sensitive_ciphertext, sensitive_key_id FROM cases
+           WHERE sensitive_key_id IS NOT NULL AND sensitive_key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [this.cipher.currentKeyId, batch],
+        );
+        for (const r of rows) {
+          const sealed = this.cipher.encrypt(this.cipher.decrypt({ keyId: r.sensitive_key_id, data: r.sensitive_ciphertext }, r.id), r.id);
+          await em.query('UPDATE cases SET sensitive_ciphertext = $2, sensitive_key_id = $3 WHERE id = $1', [r.id, sealed.data, sealed.keyId]);
+        }
+        return rows.length;
+      });
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
+  private async view(actor: Actor, c: Case): Promise<CaseView> {
+    const readable = canOn(actor, 'readSensitive', 'Case', c);
+    return { case: c, sensitiveReadable: readable, sensitive: readable ? await this.decryptSensitive(c.id) : undefined };
+  }
+
+  private async decryptSensitive(id: string): Promise<SensitiveSection | null> {
+    const [row] = await this.db.query('SELECT sensitive_ciphertext, sensitive_key_id FROM cases WHERE id = $1', [id]);
+    if (!row?.sensitive_ciphertext) return null;
+    return this.cipher.decrypt<SensitiveSection>({ keyId: row.sensitive_key_id, data: row.sensitive_ciphertext }, id);
+  }
+
+  private async searchNameOf(id: string): Promise<string | null> {
+    const [row] = await this.db.query('SELECT search_name FROM cases WHERE id = $1', [id]);
+    return row?.search_name ?? null;
+  }
+
+  /** The version check is inside the UPDATE: of two concurrent PATCHes one wins, one gets 412. */
+  private async saveVersioned(em: EntityManager, c: Case, expected: number, actor: Actor): Promise<void> {
+    const set: Partial<Record<keyof Case, unknown>> = {};
+    for (const k of UPDATABLE) set[k] = c[k];
+    // The ciphertext is written only when it was (re)computed in this request; untouched, it is left alone.
+    if (c.sensitiveKeyId !== undefined) Object.assign(set, { sensitiveCiphertext: c.sensitiveCiphertext, sensitiveKeyId: c.sensitiveKeyId });
+    const result = await em
+      .createQueryBuilder()
+      .update(Case)
+      .set({ ...(set as object), updatedBy: actor.userId, version: () => 'version + 1' })
+      .where('id = :id AND version = :expected', { id: c.id, expected })
+      .returning(['version', 'updatedAt'])
+      .execute();
+    if (!result.affected) throw this.stale(expected);
+    c.version = Number(result.raw[0].version);
+    c.updatedAt = result.raw[0].updated_at ?? c.updatedAt;
+  }
+
+  private stale(current: number): DomainError {
+    return new DomainError('VERSION_CONFLICT', 'The case changed since you read it; reload and retry', undefined, { currentVersion: current });
+  }
+
+  private identityOf(c: Case) {
+    return {
+      givenName: c.givenName,
+      familyName: c.familyName,
+      otherNames: c.otherNames,
+      sex: c.sex,
+      dateOfBirth: c.dateOfBirth ?? undefined,
+      birthYear: c.birthYear ?? undefined,
+      birthDateEstimated: c.birthDateEstimated,
+      nationality: c.nationality ?? undefined,
+      languages: c.languages,
+    };
+  }
+
+  private applyIdentity(c: Case, i: RegisterCaseInput['identity']): void {
+    const today = this.clock.now();
+    if (i.dateOfBirth) {
+      const dob = new Date(`${i.dateOfBirth}T00:00:00Z`);
+      if (Number.isNaN(dob.getTime()) || dob > today || dob.getUTCFullYear() < 1900) {
+        throw validationFailed([{ field: 'identity.dateOfBirth', message: 'must be a real date between 1900 and today' }]);
+      }
+    }
+    if (i.birthYear !== undefined && i.birthYear > today.getUTCFullYear()) {
+      throw validationFailed([{ field: 'identity.birthYear', message: 'must not be in the future' }]);
+    }
+    c.givenName = i.givenName.trim();
+    c.familyName = i.familyName.trim();
+    c.otherNames = (i.otherNames ?? []).map((n) => n.trim());
+    c.sex = i.sex;
+    c.dateOfBirth = i.dateOfBirth ?? null;
+    c.birthYear = i.dateOfBirth ? Number(i.dateOfBirth.slice(0, 4)) : (i.birthYear ?? null);
+    c.birthDateEstimated = i.birthDateEstimated ?? false;
+    c.nationality = i.nationality ?? null;
+    c.languages = [...new Set(i.languages ?? [])];
+    c.searchName = ''; // set by the cases_search_name trigger: lower(f_unaccent(all names))
+  }
+
+  private applyVulnerabilities(c: Case, flags: Vulnerability[], actor: Actor, now: Date): void {
+    const previous = new Map((c.vulnerabilities ?? []).map((v) => [v.flag, v]));
+    const unique = [...new Set(flags)];
+    c.vulnerabilities = unique.map((flag) => previous.get(flag) ?? { flag, assessedBy: actor.userId, assessedAt: now.toISOString() });
+    c.vulnerabilityFlags = unique;
+  }
+
+  private applySensitive(c: Case, sensitive: SensitiveSection | undefined): void {
+    if (sensitive === undefined) return;
+    const empty = !sensitive || Object.values(sensitive).every((v) => v === undefined || v === '' || (Array.isArray(v) && !v.length));
+    if (empty) {
+      c.sensitiveCiphertext = null;
+      c.sensitiveKeyId = null;
+      return;
+    }
+    const sealed = this.cipher.encrypt(sensitive, c.id);
+    c.sensitiveCiphertext = sealed.data;
+    c.sensitiveKeyId = sealed.keyId;
+  }
+}
