@@ -192,7 +192,7 @@ export class CreateCases1795426324907 implements MigrationInterface {
         await queryRunner.query(`
             CREATE FUNCTION cases_search_name() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              NEW.search_name := lower(f_unaccent(concat_ws(' ', NEW.given_name, NEW.family_name, array_to_string(NEW.other_names, ' '))));
+              NEW.search_name := lower(f_unaccent(concat_ws(' ', NEW.given_name, NEW.family_name, NULLIF(array_to_string(NEW.other_names, ' '), ''))));
               RETURN NEW;
             END $$`);
         await queryRunner.query(`CREATE TRIGGER cases_search_name BEFORE INSERT OR UPDATE OF given_name, family_name, other_names ON cases FOR EACH ROW EXECUTE FUNCTION cases_search_name()`);

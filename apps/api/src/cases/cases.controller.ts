@@ -53,13 +53,17 @@ export class CasesController {
   @Post()
   @Requires('create', 'Case')
   @Idempotent()
-  @ApiOperation({ summary: 'Register a migrant (needs a registration consent or the vital-interest basis)' })
+  @ApiOperation({
+    summary: 'Register a migrant (needs a registration consent or the vital-interest basis)',
+    description: 'The 201 never echoes the `sensitive` section (read it back with GET): an Idempotency-Key stores the response, and the section must never be stored in clear.',
+  })
   @ApiCreatedResponse({ type: CaseDto, headers: ETAG })
   @ApiProblems(400, 403, 415, 422)
   async register(@CurrentActor() actor: Actor, @Body() dto: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
-    return withEtag(reply, view);
+    // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
+    return withEtag(reply, { case: view.case, sensitiveReadable: false });
   }
 
   @Get()

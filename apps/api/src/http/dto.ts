@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,6 +11,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -19,6 +20,8 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
@@ -36,13 +39,36 @@ interface Common {
 const doc = (o: Common, schema: Record<string, unknown>) =>
   o.optional ? ApiPropertyOptional({ ...schema, description: o.description, example: o.example }) : ApiProperty({ ...schema, description: o.description, example: o.example });
 const opt = (o: Common) => (o.optional ? [IsOptional()] : []);
+/** Optional means "may be absent", not "may be null": for fields where null is no value (an enum, a non-blank string, a section). */
+const absentOk = (o: Common) => (o.optional ? [ValidateIf((_: object, v: unknown) => v !== undefined)] : []);
+
+/**
+ * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (jsonb
+ * refuses its escape; text would silently get U+FFFD). Either was a 500 instead of a 400.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const Storable = (each = false) =>
+  ValidateBy(
+    {
+      name: 'isStorableText',
+      validator: {
+        validate: (v: unknown) => typeof v !== 'string' || !UNSTORABLE.test(v),
+        defaultMessage: () => `$property must not contain NUL characters or unpaired surrogates`,
+      },
+    },
+    { each },
+  );
+/** A required-length string must hold more than spaces: names are stored trimmed. */
+const NotBlank = () =>
+  ValidateBy({ name: 'isNotBlank', validator: { validate: (v: unknown) => typeof v !== 'string' || v.trim() !== '', defaultMessage: () => '$property must not be blank' } });
 
 export function Str(o: Common & { max: number; min?: number; pattern?: RegExp; patternMessage?: string }) {
   return applyDecorators(
-    ...opt(o),
+    ...(o.min ? absentOk(o) : opt(o)),
     IsString(),
     MaxLength(o.max),
-    ...(o.min ? [MinLength(o.min)] : []),
+    Storable(),
+    ...(o.min ? [MinLength(o.min), NotBlank()] : []),
     ...(o.pattern ? [Matches(o.pattern, { message: o.patternMessage ?? `$property must match ${o.pattern}` })] : []),
     doc(o, { type: 'string', maxLength: o.max, minLength: o.min, pattern: o.pattern?.source }),
   );
@@ -62,14 +88,20 @@ export function DateTime(o: Common = {}) {
 }
 
 export function OneOf(values: readonly string[], o: Common = {}) {
-  return applyDecorators(...opt(o), IsIn(values as string[]), doc(o, { type: 'string', enum: values }));
+  return applyDecorators(...absentOk(o), IsIn(values as string[]), doc(o, { type: 'string', enum: values }));
 }
 
 const INT32 = 2 ** 31;
 
+/**
+ * Query strings carry numbers as digits, so a string of digits is converted; anything else is left
+ * for IsInt to refuse (Number() would turn true into 1, "" into 0 and "1e3" into 1000).
+ */
+const toInt = Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
+
 export function Int(o: Common & { min: number; max: number }) {
   const format = o.min >= -INT32 && o.max < INT32 ? 'int32' : 'int64';
-  return applyDecorators(...opt(o), Type(() => Number), IsInt(), Min(o.min), Max(o.max), doc(o, { type: 'integer', format, minimum: o.min, maximum: o.max }));
+  return applyDecorators(...opt(o), toInt, IsInt(), Min(o.min), Max(o.max), doc(o, { type: 'integer', format, minimum: o.min, maximum: o.max }));
 }
 
 export function Bool(o: Common = {}) {
@@ -98,6 +130,7 @@ export function Strs(o: Common & { maxItems: number; max: number; unique?: boole
     ...(o.unique ? [ArrayUnique()] : []),
     IsString({ each: true }),
     MaxLength(o.max, { each: true }),
+    Storable(true),
     doc(o, { type: 'array', items: { type: 'string', maxLength: o.max }, maxItems: o.maxItems, uniqueItems: o.unique || undefined }),
   );
 }
@@ -113,14 +146,14 @@ export function Uuids(o: Common & { maxItems: number }) {
   );
 }
 
-/** A nested object validated by its own DTO class. */
+/** A nested object validated by its own DTO class (an array, a string or null is no such object). */
 export function Nested<T>(cls: new () => T, o: Common = {}) {
-  return applyDecorators(...opt(o), ValidateNested(), Type(() => cls), doc(o, { type: () => cls }));
+  return applyDecorators(...absentOk(o), IsObject(), ValidateNested(), Type(() => cls), doc(o, { type: () => cls }));
 }
 
 export function NestedEach<T>(cls: new () => T, o: Common & { maxItems: number }) {
   return applyDecorators(
-    ...opt(o),
+    ...absentOk(o),
     IsArray(),
     ArrayMaxSize(o.maxItems),
     ValidateNested({ each: true }),

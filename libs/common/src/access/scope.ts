@@ -31,12 +31,21 @@ export function scopeWhere(ability: AppAbility, action: string, type: string, fi
         if (c.operator === 'in') return (c.value as unknown[]).length ? `${target.column} && :${k}` : 'FALSE';
       } else {
         if (c.operator === 'eq') return c.value === null ? `${target} IS NULL` : `${target} = :${k}`;
-        if (c.operator === 'in') return (c.value as unknown[]).length ? `${target} IN (:...${k})` : 'FALSE';
+        if (c.operator === 'in') {
+          // CASL matches null against a listed null; SQL's IN never does.
+          const values = c.value as unknown[];
+          const present = values.filter((v) => v !== null);
+          params[k] = present;
+          const alternatives = [...(present.length ? [`${target} IN (:...${k})`] : []), ...(present.length < values.length ? [`${target} IS NULL`] : [])];
+          return alternatives.length > 1 ? `(${alternatives.join(' OR ')})` : (alternatives[0] ?? 'FALSE');
+        }
       }
       throw new Error(`operator ${c.operator} not translated for ${type}.${c.field}`);
     }
     const parts = (c.value as Condition[]).map(sql);
-    if (c.operator === 'not') return `NOT (${parts[0]})`;
+    // A comparison with NULL is NULL in SQL but "no match" in CASL: NOT must see FALSE, not NULL,
+    // or `cannot(…, { f: v })` would also hide every row whose f is NULL.
+    if (c.operator === 'not') return `NOT COALESCE((${parts[0]}), FALSE)`;
     if (!parts.length) return c.operator === 'and' ? 'TRUE' : 'FALSE';
     return `(${parts.join(c.operator === 'and' ? ' AND ' : ' OR ')})`;
   };

@@ -95,9 +95,9 @@ export class CasesService implements OnModuleInit {
     assertCan(actor, 'create', 'Case', { owningOrganizationId: actor.organizationId });
     return this.db.transaction(async (em) => {
       const site = await em.findOneBy(Site, { id: input.siteId });
-      if (!site || site.organizationId !== actor.organizationId || !site.active) {
-        throw validationFailed([{ field: 'siteId', message: 'must be an active site of your organization' }]);
-      }
+      if (!site || !site.active) throw validationFailed([{ field: 'siteId', message: 'must be an active site of your organization' }]);
+      // Sites are public (the directory): another organization's site is visible, not yours to use (DESIGN §2: 403).
+      if (site.organizationId !== actor.organizationId) throw new DomainError('FORBIDDEN', 'You may register cases only at sites of your organization');
       if (!actor.roles.includes('manager') && !actor.siteIds.includes(site.id)) {
         throw new DomainError('FORBIDDEN', 'You may register cases only at your own sites');
       }
@@ -150,8 +150,9 @@ export class CasesService implements OnModuleInit {
     if (filter.siteId) qb.andWhere('c.site_id = :siteId', { siteId: filter.siteId });
     if (filter.vulnerability) qb.andWhere('c.vulnerability_flags @> ARRAY[:vulnerability]::text[]', { vulnerability: filter.vulnerability });
     if (filter.assignedTo) qb.andWhere('c.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
-    if (filter.registeredFrom) qb.andWhere('c.registered_at >= :from', { from: filter.registeredFrom });
-    if (filter.registeredTo) qb.andWhere('c.registered_at < :to', { to: filter.registeredTo });
+    // Whole days in Mali's time (UTC), whatever the session's zone: `registeredTo` includes the day it names.
+    if (filter.registeredFrom) qb.andWhere(`c.registered_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.registeredFrom });
+    if (filter.registeredTo) qb.andWhere(`c.registered_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.registeredTo });
     const q = filter.q?.trim();
     if (q && CASE_NUMBER.test(q.toUpperCase())) {
       qb.andWhere('c.case_number = :exact', { exact: q.toUpperCase() });
@@ -187,7 +188,11 @@ export class CasesService implements OnModuleInit {
       if (c.version !== expectedVersion) throw this.stale(c.version);
       const before = snapshot(c);
       const now = this.clock.now();
-      if (patch.identity) this.applyIdentity(c, { ...this.identityOf(c), ...patch.identity });
+      if (patch.identity) {
+        // Only the fields given: a DTO instance carries its absent optional fields as own `undefined`.
+        const given = Object.fromEntries(Object.entries(patch.identity).filter(([, v]) => v !== undefined));
+        this.applyIdentity(c, { ...this.identityOf(c), ...given });
+      }
       if (patch.contact !== undefined) c.contact = patch.contact;
       if (patch.documents !== undefined) c.documents = patch.documents;
       if (patch.journey !== undefined) c.journey = patch.journey;
@@ -197,13 +202,14 @@ export class CasesService implements OnModuleInit {
       if (patch.sensitive !== undefined) this.applySensitive(c, patch.sensitive);
       await this.saveVersioned(em, c, expectedVersion, actor);
       await this.audit.record(em, actor, 'case.updated', this.target(c), { changes: diff(before, snapshot(c, patch.sensitive !== undefined)) });
-      return this.view(actor, c);
+      return this.view(actor, c, em);
     });
   }
 
   assign(actor: Actor, id: string, userId: string): Promise<CaseView> {
     return this.db.transaction(async (em) => {
-      const c = await this.getVisible(em, actor, id);
+      // Locked like close/reopen: an action without If-Match must not fail on a concurrent edit.
+      const c = await this.getVisible(em, actor, id, true);
       assertCan(actor, 'assign', 'Case', c);
       const user = await em.findOneBy(User, { id: userId });
       if (!user || user.organizationId !== c.owningOrganizationId || !user.active || !user.roles.some((r) => r === 'caseworker' || r === 'manager')) {
@@ -213,7 +219,7 @@ export class CasesService implements OnModuleInit {
       c.assignedTo = user.id;
       await this.saveVersioned(em, c, c.version, actor);
       await this.audit.record(em, actor, 'case.assigned', this.target(c), { changes: diff(before, snapshot(c)) });
-      return this.view(actor, c);
+      return this.view(actor, c, em);
     });
   }
 
@@ -228,7 +234,7 @@ export class CasesService implements OnModuleInit {
       Object.assign(c, { status, closureReason: reason, closedAt: this.clock.now() });
       await this.saveVersioned(em, c, c.version, actor);
       await this.audit.record(em, actor, 'case.closed', this.target(c), { changes: diff(before, snapshot(c)) });
-      return this.view(actor, c);
+      return this.view(actor, c, em);
     });
   }
 
@@ -240,7 +246,7 @@ export class CasesService implements OnModuleInit {
       Object.assign(c, { status: nextCaseStatus(c.status, 'reopen'), closureReason: null, closedAt: null });
       await this.saveVersioned(em, c, c.version, actor);
       await this.audit.record(em, actor, 'case.reopened', this.target(c), { changes: diff(before, snapshot(c)) });
-      return this.view(actor, c);
+      return this.view(actor, c, em);
     });
   }
 
@@ -298,8 +304,10 @@ export class CasesService implements OnModuleInit {
       .limit(20);
     const { entities, raw } = await qb.getRawAndEntities();
     const scores = new Map(raw.map((r: { c_id: string; score: string }) => [r.c_id, Number(r.score)]));
-    await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: entities.map((e) => e.id) } });
-    return entities.map((e) => ({ case: e, score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
+    const shown = entities.map((e) => ({ case: e, score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
+    // The read audited is what was shown, not the rows below the cut-off.
+    await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: shown.map((d) => d.case.id) } });
+    return shown;
   }
 
   /** A visible case, else 404 (also when it exists elsewhere: no existence leak, DESIGN §2). */
@@ -357,13 +365,14 @@ export class CasesService implements OnModuleInit {
     }
   }
 
-  private async view(actor: Actor, c: Case): Promise<CaseView> {
+  /** Reads through `em`: inside a write's transaction, the section as this transaction left it. */
+  private async view(actor: Actor, c: Case, em: EntityManager = this.db.manager): Promise<CaseView> {
     const readable = canOn(actor, 'readSensitive', 'Case', c);
-    return { case: c, sensitiveReadable: readable, sensitive: readable ? await this.decryptSensitive(c.id) : undefined };
+    return { case: c, sensitiveReadable: readable, sensitive: readable ? await this.decryptSensitive(em, c.id) : undefined };
   }
 
-  private async decryptSensitive(id: string): Promise<SensitiveSection | null> {
-    const [row] = await this.db.query('SELECT sensitive_ciphertext, sensitive_key_id FROM cases WHERE id = $1', [id]);
+  private async decryptSensitive(em: EntityManager, id: string): Promise<SensitiveSection | null> {
+    const [row] = await em.query('SELECT sensitive_ciphertext, sensitive_key_id FROM cases WHERE id = $1', [id]);
     if (!row?.sensitive_ciphertext) return null;
     return this.cipher.decrypt<SensitiveSection>({ keyId: row.sensitive_key_id, data: row.sensitive_ciphertext }, id);
   }

@@ -1,0 +1,397 @@
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'supertest';
+import { ROLES, type Role } from '@passerelle/core';
+import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
+import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
+
+/**
+ * The permission matrix (issue 4, acceptance 2; DESIGN §1, §2): every route of the OpenAPI
+ * document × every caller gets the designed status. A documented route without a row here, or a
+ * row for a route that no longer exists, fails the suite: a new route cannot ship without a rule.
+ *
+ * Callers: anonymous, and each role of the organization that owns the target records ("home")
+ * and of another organization ("other"). Platform admins live in an organization of their own
+ * (DESIGN §1); the "home" platform admin is in one, the "other" one in "other": neither owns
+ * anything in "home", so their rows are the same by design.
+ *
+ * Statuses: 401 anonymous on a non-public route; 403 FORBIDDEN when the role may never do that
+ * kind of action (the @Requires check) or may see the record but not act on it; 404 NOT_FOUND when
+ * the record exists but the caller may not see it (no existence leak), which on /cases/{id}… also
+ * covers the roles that see no case at all (DESIGN §2 "anything a user may not see is 404");
+ * 2xx when allowed.
+ */
+
+type Side = 'home' | 'other';
+type Caller = 'anonymous' | `${Side}:${Role}`;
+const SIDES: readonly Side[] = ['home', 'other'];
+const CALLERS: readonly Caller[] = ['anonymous', ...SIDES.flatMap((side) => ROLES.map((role) => `${side}:${role}` as const))];
+
+/** Expected status of one route: for anonymous, and per role [home organization, other organization]. */
+type Row = { anonymous: number } & Record<Role, readonly [number, number]>;
+
+const everyRole = (home: number, other = home) => Object.fromEntries(ROLES.map((r) => [r, [home, other] as const])) as Record<Role, readonly [number, number]>;
+/** @Public(): a token changes nothing. */
+const open = (status: number): Row => ({ anonymous: status, ...everyRole(status) });
+/** Every signed-in user, whatever the role or organization. */
+const signedIn = (status: number): Row => ({ anonymous: 401, ...everyRole(status) });
+/** Only `allowed` roles, with their [home, other] statuses; every other role may never (403). */
+const only = (allowed: Partial<Record<Role, readonly [number, number]>>): Row => ({ anonymous: 401, ...everyRole(403), ...allowed });
+/** One case: hidden (404) from every role and org not `allowed`. */
+const caseRecord = (allowed: Partial<Record<Role, readonly [number, number]>>): Row => ({ anonymous: 401, ...everyRole(404), ...allowed });
+
+const MATRIX: Record<string, Row> = {
+  'GET /health/live': open(200),
+  'GET /health/ready': open(200),
+
+  'POST /api/v1/auth/login': open(200),
+  'POST /api/v1/auth/refresh': open(200),
+  'POST /api/v1/auth/logout': open(204),
+  'GET /api/v1/me': signedIn(200),
+
+  // DESIGN §1: platform admins manage organizations; the partner directory is everyone's (§4).
+  'POST /api/v1/organizations': only({ platform_admin: [201, 201] }),
+  'GET /api/v1/organizations': signedIn(200),
+  'GET /api/v1/organizations/{id}': signedIn(200),
+  'PATCH /api/v1/organizations/{id}': only({ platform_admin: [200, 200] }),
+  // Org admins manage their own org's sites; another org's admin sees the org but may not act (403).
+  'POST /api/v1/organizations/{id}/sites': only({ org_admin: [201, 403] }),
+  'GET /api/v1/organizations/{id}/sites': signedIn(200),
+
+  'GET /api/v1/sites': signedIn(200),
+  'GET /api/v1/sites/{id}': signedIn(200),
+  'PATCH /api/v1/sites/{id}': only({ org_admin: [200, 403] }),
+  'GET /api/v1/services': signedIn(200),
+
+  // API.md: platform admins create org admins in any org; org admins any role but platform_admin,
+  // own org only (the target org is visible to everyone, so another org's admin gets 403).
+  'POST /api/v1/users': only({ platform_admin: [201, 201], org_admin: [201, 403] }),
+  // Everyone lists users: at least themselves.
+  'GET /api/v1/users': signedIn(200),
+  // The target is a caseworker of "home": colleagues who work with people see them; analysts see
+  // no personal data (only themselves); platform admins see org admins only; other orgs see nothing.
+  'GET /api/v1/users/{id}': {
+    anonymous: 401,
+    platform_admin: [404, 404],
+    org_admin: [200, 404],
+    caseworker: [200, 404],
+    manager: [200, 404],
+    analyst: [404, 404],
+    auditor: [200, 404],
+  },
+  // Only org admins edit users, of their own org; platform admins create org admins but edit no
+  // one ("nobody edits another org's anything", issue 4).
+  'PATCH /api/v1/users/{id}': only({ org_admin: [200, 404] }),
+
+  // DESIGN §1: auditors read their own org's trail; the list is always their own org's.
+  'GET /api/v1/audit-events': only({ auditor: [200, 200] }),
+  'GET /api/v1/audit-events/verify': only({ auditor: [200, 200] }),
+
+  // Cases (DESIGN §1–3). Case data is for caseworkers and managers of the owning org only; the
+  // target case is registered at the home site the home caseworker works at. Registering is at a
+  // site of one's own org: another org's site is visible (the directory) but not theirs (403).
+  'POST /api/v1/cases': only({ caseworker: [201, 403], manager: [201, 403] }),
+  'GET /api/v1/cases': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/cases/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'PATCH /api/v1/cases/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  // Managers reassign, close and reopen; a caseworker sees the case but may not (403).
+  'POST /api/v1/cases/{id}/assign': caseRecord({ caseworker: [403, 403], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/close': caseRecord({ caseworker: [403, 403], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/reopen': caseRecord({ caseworker: [403, 403], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/notes': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/notes': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/cases/{id}/timeline': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/cases/{id}/duplicates': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/consents': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/consents': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+};
+
+/** routes × callers; written out so that a change to either is a deliberate one. */
+const EXPECTED_MATRIX_SIZE = 38 * 13;
+
+const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
+
+let t: TestApp;
+let home: TestOrg;
+let other: TestOrg;
+let platform: TestOrg;
+const callers = new Map<Caller, TestUser>();
+/** The "home" user that /users/{id} targets: a caseworker, not one of the callers. */
+let target: TestUser;
+/** A "home" user whose sessions the auth routes use. */
+let session: TestUser;
+let rollingRefreshToken: string;
+/** The "home" case that /cases/{id}… targets, registered at the home caseworker's site. */
+let homeCase: string;
+let documented: string[] = [];
+let serverRoutes: string[] = [];
+let seq = 0;
+
+const unique = () => `${++seq}${randomBytes(2).toString('hex')}`;
+const roleOf = (caller: Caller): Role | null => (caller === 'anonymous' ? null : (caller.split(':')[1] as Role));
+const homeManager = () => as(t, callers.get('home:manager')!);
+
+const newCaseBody = () => ({
+  siteId: home.sites[0].id,
+  identity: { givenName: 'Aminata', familyName: `Traoré ${unique()}`, sex: 'female', birthYear: 1999, nationality: 'GIN' },
+  consent: { purpose: 'registration', basis: 'consent', method: 'verbal' },
+});
+/** A fresh open case of "home", for the actions that change its state. */
+const freshCase = async (): Promise<string> => (await homeManager().post('/api/v1/cases').send(newCaseBody()).expect(201)).body.id;
+const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
+
+/** One request of the matrix: path parameters, body, headers. */
+interface Cell {
+  params: Record<string, string>;
+  body?: object;
+  headers?: Record<string, string>;
+}
+
+/** Path parameters by default: the records of "home". */
+const DEFAULT_PARAMS: Record<string, () => string> = {
+  organizations: () => home.org.id,
+  sites: () => home.sites[0].id,
+  users: () => target.user.id,
+  cases: () => homeCase,
+};
+
+/**
+ * Per route: a valid body (so the matrix tests authorization, not validation), headers, and a
+ * fresh record where a success would change the state the next caller meets (close, reopen,
+ * withdraw).
+ */
+const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<Cell>>> = {
+  'POST /api/v1/auth/login': () => ({ body: { email: session.email, password: PASSWORD } }),
+  'POST /api/v1/auth/refresh': () => ({ body: { refreshToken: rollingRefreshToken } }),
+  'POST /api/v1/auth/logout': async () => {
+    const res = await t.http.post('/api/v1/auth/login').send({ email: session.email, password: PASSWORD }).expect(200);
+    return { body: { refreshToken: res.body.refreshToken } };
+  },
+  'POST /api/v1/organizations': () => ({ body: { code: `PM-${unique()}`.toUpperCase(), name: `Matrix organization ${seq}`, kind: 'ngo', capabilities: ['information'] } }),
+  'PATCH /api/v1/organizations/{id}': () => ({ body: { name: `Home organization ${unique()}` } }),
+  'POST /api/v1/organizations/{id}/sites': () => ({ body: { name: `Matrix site ${unique()}`, kind: 'office', location: { region: 'Gao', cercle: 'Gao' } } }),
+  'PATCH /api/v1/sites/{id}': () => ({ body: { name: `Home site ${unique()}` } }),
+  // A role the caller may grant: platform admins only org_admin; org admins any other.
+  'POST /api/v1/users': (caller) => ({
+    body: {
+      organizationId: home.org.id,
+      email: `matrix.${unique()}@home.test`,
+      displayName: `Matrix user ${seq}`,
+      password: PASSWORD,
+      roles: roleOf(caller) === 'platform_admin' ? ['org_admin'] : ['caseworker'],
+      siteIds: roleOf(caller) === 'platform_admin' ? [] : [home.sites[0].id],
+    },
+  }),
+  'PATCH /api/v1/users/{id}': () => ({ body: { displayName: `Target ${unique()}` } }),
+
+  'POST /api/v1/cases': () => ({ body: newCaseBody() }),
+  'PATCH /api/v1/cases/{id}': async () => ({ body: { contact: { phone: `+22370${String(++seq).padStart(6, '0')}` } }, headers: { 'if-match': `"${await caseVersion(homeCase)}"` } }),
+  'POST /api/v1/cases/{id}/assign': () => ({ body: { userId: callers.get('home:caseworker')!.user.id } }),
+  'POST /api/v1/cases/{id}/close': async () => ({ params: { id: await freshCase() }, body: { reason: 'continued_journey' } }),
+  'POST /api/v1/cases/{id}/reopen': async () => {
+    const id = await freshCase();
+    await homeManager().post(`/api/v1/cases/${id}/close`).send({ reason: 'lost_contact' }).expect(200);
+    return { params: { id } };
+  },
+  'POST /api/v1/cases/{id}/notes': () => ({ body: { text: `Seen at the transit centre (${unique()})` } }),
+  'POST /api/v1/cases/{id}/consents': () => ({ body: { purpose: 'referral', basis: 'consent', method: 'verbal', organizationIds: [other.org.id] } }),
+  'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': async () => {
+    const consent = await homeManager().post(`/api/v1/cases/${homeCase}/consents`).send({ purpose: 'referral', basis: 'consent', method: 'signed' }).expect(201);
+    return { params: { id: homeCase, consentId: consent.body.id }, body: { reason: 'changed their mind' } };
+  },
+  'POST /api/v1/cases/{id}/screenings': () => ({
+    body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
+  }),
+};
+
+/** What a write changes: unchanged after a refusal, changed after a success. */
+const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
+  'POST /api/v1/organizations': () => t.db.row('SELECT count(*)::int AS n FROM organizations'),
+  'PATCH /api/v1/organizations/{id}': () => t.db.row('SELECT name, updated_at FROM organizations WHERE id = $1', [home.org.id]),
+  'POST /api/v1/organizations/{id}/sites': () => t.db.row('SELECT count(*)::int AS n FROM sites WHERE organization_id = $1', [home.org.id]),
+  'PATCH /api/v1/sites/{id}': () => t.db.row('SELECT name, updated_at FROM sites WHERE id = $1', [home.sites[0].id]),
+  'POST /api/v1/users': () => t.db.row('SELECT count(*)::int AS n FROM users'),
+  'PATCH /api/v1/users/{id}': () => t.db.row('SELECT display_name, updated_at FROM users WHERE id = $1', [target.user.id]),
+  'POST /api/v1/cases': () => t.db.row('SELECT count(*)::int AS n FROM cases'),
+  'PATCH /api/v1/cases/{id}': (c) => t.db.row('SELECT version, contact FROM cases WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/assign': (c) => t.db.row('SELECT version, assigned_to FROM cases WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/close': (c) => t.db.row('SELECT version, status FROM cases WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/reopen': (c) => t.db.row('SELECT version, status FROM cases WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/notes': (c) => t.db.row('SELECT count(*)::int AS n FROM case_notes WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/consents': (c) => t.db.row('SELECT count(*)::int AS n FROM consents WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': (c) => t.db.row('SELECT withdrawn_at FROM consents WHERE id = $1', [c.params.consentId]),
+  'POST /api/v1/cases/{id}/screenings': (c) => t.db.row('SELECT count(*)::int AS n FROM screenings WHERE case_id = $1', [c.params.id]),
+};
+
+/** After a success: the auth routes hand out the next refresh token. */
+const AFTER: Record<string, (res: Response) => void> = {
+  'POST /api/v1/auth/refresh': (res) => (rollingRefreshToken = res.body.refreshToken),
+};
+
+async function prepare(route: string, caller: Caller): Promise<Cell> {
+  const path = route.split(' ')[1];
+  const setup = (await SETUP[route]?.(caller)) ?? {};
+  const params: Record<string, string> = { ...setup.params };
+  for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+    params[name] ??= DEFAULT_PARAMS[path.split('/')[3]]?.();
+    if (!params[name]) throw new Error(`no record to put in {${name}} of ${route}: add one to SETUP`);
+  }
+  return { ...setup, params };
+}
+
+function call(route: string, caller: Caller, cell: Cell) {
+  const [method, path] = route.split(' ');
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => cell.params[name]);
+  const m = method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
+  const req = (caller === 'anonymous' ? t.http[m](url) : as(t, callers.get(caller)!)[m](url)).set(cell.headers ?? {});
+  return cell.body ? req.send(cell.body) : req;
+}
+
+/**
+ * Every method + path the server answers, from Fastify's route tree, so that a handler hidden
+ * from the document (e.g. @ApiExcludeEndpoint) cannot escape the matrix.
+ */
+function routesOfServer(): string[] {
+  const tree = t.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:[│ ] {3})*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2];
+    stack.push(path);
+    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) out.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return out;
+}
+/** Swagger UI and the document itself: public, outside the API. */
+const isDocsRoute = (route: string) => /^GET \/docs(\/|-json$|-yaml$|$)/.test(route);
+
+beforeAll(async () => {
+  // Many logins from one address: the rate limits are not what this suite is about.
+  t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
+  const doc = await t.http.get('/docs-json').expect(200);
+  documented = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
+  serverRoutes = routesOfServer();
+
+  platform = await makeOrg(t, { capabilities: [], sites: [] });
+  home = await makeOrg(t);
+  other = await makeOrg(t);
+  for (const side of SIDES) {
+    const org = side === 'home' ? home : other;
+    for (const role of ROLES) {
+      const own = role === 'platform_admin' && side === 'home' ? platform : org;
+      callers.set(`${side}:${role}`, await makeUser(t, own, [role]));
+    }
+  }
+  target = await makeUser(t, home, ['caseworker']);
+  session = await makeUser(t, home, ['caseworker']);
+  rollingRefreshToken = session.refreshToken;
+  homeCase = await freshCase();
+});
+afterAll(() => t.close());
+
+describe('the matrix covers every route (a new route without a rule fails)', () => {
+  it('every documented route has a row', () => {
+    expect(documented.filter((r) => !(r in MATRIX))).toEqual([]);
+  });
+
+  it('every row names a documented route', () => {
+    expect(Object.keys(MATRIX).filter((r) => !documented.includes(r))).toEqual([]);
+  });
+
+  it('every route the server answers is documented (none hidden from the matrix)', () => {
+    expect(serverRoutes).toEqual(expect.arrayContaining(documented));
+    expect(serverRoutes.filter((r) => !isDocsRoute(r) && !documented.includes(r))).toEqual([]);
+  });
+
+  it('every documented route with a request body has a valid body here', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const withBody = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op?.requestBody)
+        .map(([m]) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(withBody.filter((r) => !SETUP[r])).toEqual([]);
+  });
+
+  it(`has ${EXPECTED_MATRIX_SIZE} cells: routes × callers`, () => {
+    const size = documented.length * CALLERS.length;
+    console.info(`permission matrix: ${documented.length} routes × ${CALLERS.length} callers = ${size} cells`);
+    expect(Object.keys(MATRIX).length * CALLERS.length).toBe(EXPECTED_MATRIX_SIZE);
+    expect(size).toBe(EXPECTED_MATRIX_SIZE);
+  });
+});
+
+const expectedStatus = (row: Row, caller: Caller): number => {
+  if (caller === 'anonymous') return row.anonymous;
+  const [side, role] = caller.split(':') as [Side, Role];
+  return row[role][side === 'home' ? 0 : 1];
+};
+
+describe.each(Object.keys(MATRIX))('%s', (route) => {
+  it.each(CALLERS.map((caller) => [caller, expectedStatus(MATRIX[route], caller)] as const))('%s → %i', async (caller, status) => {
+    const cell = await prepare(route, caller);
+    const before = await EFFECTS[route]?.(cell);
+    const res = await call(route, caller, cell);
+    const code = status >= 400 ? PROBLEM_CODE[status] : undefined;
+    expect({ status: res.status, code: res.status >= 400 ? res.body?.code : undefined }).toEqual({ status, code });
+    if (code) expectProblem(res, status, code);
+    if (status < 300) AFTER[route]?.(res);
+    const after = await EFFECTS[route]?.(cell);
+    // A refusal leaves no trace in the data; an allowed write changes it.
+    if (status >= 400) expect(after).toEqual(before);
+    else if (EFFECTS[route]) expect(after).not.toEqual(before);
+  });
+});
+
+describe('roles and grants beyond the matrix (DESIGN §1, API.md)', () => {
+  it('a platform admin sees an org admin of any organization but edits no one (403)', async () => {
+    const admin = callers.get('home:org_admin')!;
+    const pa = callers.get('other:platform_admin')!;
+    expect((await as(t, pa).get(`/api/v1/users/${admin.user.id}`)).status).toBe(200);
+    const before = await t.db.row('SELECT display_name, roles, active FROM users WHERE id = $1', [admin.user.id]);
+    expectProblem(await as(t, pa).patch(`/api/v1/users/${admin.user.id}`).send({ displayName: 'Taken over' }), 403, 'FORBIDDEN');
+    expectProblem(await as(t, pa).patch(`/api/v1/users/${admin.user.id}`).send({ password: 'a brand new passphrase 77' }), 403, 'FORBIDDEN');
+    expect(await t.db.row('SELECT display_name, roles, active FROM users WHERE id = $1', [admin.user.id])).toEqual(before);
+  });
+
+  it('a platform admin may create only org admins (403 for any other role)', async () => {
+    const pa = callers.get('home:platform_admin')!;
+    const email = `pa.${unique()}@home.test`;
+    const res = await as(t, pa).post('/api/v1/users').send({ organizationId: home.org.id, email, displayName: 'x', password: PASSWORD, roles: ['caseworker'] });
+    expectProblem(res, 403, 'FORBIDDEN');
+    expect(await t.db.row('SELECT 1 FROM users WHERE email = $1', [email])).toBeUndefined();
+  });
+
+  it('an org admin may grant neither platform_admin, at creation or later (403)', async () => {
+    const oa = callers.get('home:org_admin')!;
+    const email = `oa.${unique()}@home.test`;
+    expectProblem(
+      await as(t, oa).post('/api/v1/users').send({ organizationId: home.org.id, email, displayName: 'x', password: PASSWORD, roles: ['platform_admin'] }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(await t.db.row('SELECT 1 FROM users WHERE email = $1', [email])).toBeUndefined();
+    expectProblem(await as(t, oa).patch(`/api/v1/users/${target.user.id}`).send({ roles: ['caseworker', 'platform_admin'] }), 403, 'FORBIDDEN');
+    expect(await t.db.row('SELECT roles FROM users WHERE id = $1', [target.user.id])).toEqual({ roles: ['caseworker'] });
+  });
+
+  it('an org admin cannot take over a platform admin of their organization (403: no password, no deactivation)', async () => {
+    const pa = callers.get('home:platform_admin')!;
+    const oa = await makeUser(t, platform, ['org_admin']);
+    expect((await as(t, oa).get(`/api/v1/users/${pa.user.id}`)).status).toBe(200);
+    expectProblem(await as(t, oa).patch(`/api/v1/users/${pa.user.id}`).send({ password: 'a brand new passphrase 77' }), 403, 'FORBIDDEN');
+    expectProblem(await as(t, oa).patch(`/api/v1/users/${pa.user.id}`).send({ active: false }), 403, 'FORBIDDEN');
+    expect(await t.db.row('SELECT active FROM users WHERE id = $1', [pa.user.id])).toEqual({ active: true });
+    expect((await as(t, pa).get('/api/v1/me')).status).toBe(200);
+  });
+});
