@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  caseIdentity,
   type Case,
   type CaseNote,
   type CaseView,
@@ -212,17 +213,7 @@ export function toCaseResponse(view: CaseView): CaseDto {
   };
 }
 
-export const identityOf = (c: Case): IdentityDto => ({
-  givenName: c.givenName,
-  familyName: c.familyName,
-  otherNames: c.otherNames,
-  sex: c.sex,
-  dateOfBirth: c.dateOfBirth ?? undefined,
-  birthYear: c.birthYear ?? undefined,
-  birthDateEstimated: c.birthDateEstimated,
-  nationality: c.nationality ?? undefined,
-  languages: c.languages,
-});
+export const identityOf = (c: Case): IdentityDto => caseIdentity(c);
 
 /** List rows: identity and status, never the other sections (data minimization). */
 export const toCaseSummary = (c: Case) => ({

@@ -61,6 +61,21 @@ const snapshot = (c: Case, sensitiveChanged = false) => ({
   ...(sensitiveChanged ? { sensitive: '(changed)' } : {}),
 });
 
+/** The identity section of a case, as given in and shown back (absent values omitted). */
+export function caseIdentity(c: Case) {
+  return {
+    givenName: c.givenName,
+    familyName: c.familyName,
+    otherNames: c.otherNames,
+    sex: c.sex,
+    dateOfBirth: c.dateOfBirth ?? undefined,
+    birthYear: c.birthYear ?? undefined,
+    birthDateEstimated: c.birthDateEstimated,
+    nationality: c.nationality ?? undefined,
+    languages: c.languages,
+  };
+}
+
 export function isChild(c: Pick<Case, 'dateOfBirth' | 'birthYear' | 'vulnerabilityFlags'>, today: Date): boolean {
   if (c.vulnerabilityFlags.some((f) => f === 'unaccompanied_child' || f === 'separated_child')) return true;
   const born = c.dateOfBirth ? new Date(`${c.dateOfBirth}T00:00:00Z`) : c.birthYear ? new Date(Date.UTC(c.birthYear, 0, 1)) : null;
@@ -191,7 +206,7 @@ export class CasesService implements OnModuleInit {
       if (patch.identity) {
         // Only the fields given: a DTO instance carries its absent optional fields as own `undefined`.
         const given = Object.fromEntries(Object.entries(patch.identity).filter(([, v]) => v !== undefined));
-        this.applyIdentity(c, { ...this.identityOf(c), ...given });
+        this.applyIdentity(c, { ...caseIdentity(c), ...given });
       }
       if (patch.contact !== undefined) c.contact = patch.contact;
       if (patch.documents !== undefined) c.documents = patch.documents;
@@ -402,20 +417,6 @@ export class CasesService implements OnModuleInit {
 
   private stale(current: number): DomainError {
     return new DomainError('VERSION_CONFLICT', 'The case changed since you read it; reload and retry', undefined, { currentVersion: current });
-  }
-
-  private identityOf(c: Case) {
-    return {
-      givenName: c.givenName,
-      familyName: c.familyName,
-      otherNames: c.otherNames,
-      sex: c.sex,
-      dateOfBirth: c.dateOfBirth ?? undefined,
-      birthYear: c.birthYear ?? undefined,
-      birthDateEstimated: c.birthDateEstimated,
-      nationality: c.nationality ?? undefined,
-      languages: c.languages,
-    };
   }
 
   private applyIdentity(c: Case, i: RegisterCaseInput['identity']): void {
