@@ -107,6 +107,10 @@ export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item) as Operation[]) {
       if (!op?.responses) continue;
+      // Every path parameter is a record id validated by IdPipe: a UUID, 400 otherwise.
+      for (const p of ((op as { parameters?: { in?: string; schema?: object }[] }).parameters ?? [])) {
+        if (p.in === 'path') p.schema = { type: 'string', format: 'uuid', maxLength: 36, pattern: '^[0-9a-fA-F-]{36}$' };
+      }
       for (const tag of op.tags ?? []) usedTags.add(tag);
       op.responses['429'] ??= { description: STATUS_TEXT[429], content: problemContent };
       op.responses['503'] ??= { description: STATUS_TEXT[503], content: problemContent };
