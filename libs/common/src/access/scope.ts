@@ -1,5 +1,6 @@
 import { rulesToAST } from '@casl/ability/extra';
 import { subject as asSubject } from '@casl/ability';
+import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Actor, AppAbility } from './actor.js';
 import { DomainError } from '../errors/domain-error.js';
 
@@ -61,4 +62,13 @@ export function assertCan(actor: Actor, action: string, type: string, record?: o
 
 export function canOn(actor: Actor, action: string, type: string, record: object): boolean {
   return actor.ability.can(action, asSubject(type, { ...record }));
+}
+
+/**
+ * The records of `type` the actor may read, as a query to refine: where every list and
+ * single-record load starts, so both obey the same rules (CONVENTIONS §2).
+ */
+export function readableBy<T extends ObjectLiteral>(em: EntityManager, actor: Actor, entity: EntityTarget<T>, type: string, alias: string, fields: FieldMap): SelectQueryBuilder<T> {
+  const scope = scopeWhere(actor.ability, 'read', type, fields);
+  return em.getRepository(entity).createQueryBuilder(alias).where(scope.sql, scope.params);
 }

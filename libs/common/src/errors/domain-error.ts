@@ -54,7 +54,5 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what = 'Resource'): DomainError => new DomainError('NOT_FOUND', `${what} not found`);
-export const forbidden = (detail = 'You may not do this'): DomainError => new DomainError('FORBIDDEN', detail);
 export const validationFailed = (errors: FieldError[]): DomainError =>
   new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

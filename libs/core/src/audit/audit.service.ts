@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Actor, assertCan, CursorCodec, type Page, type PageRequest, paginate, scopeWhere } from '@passerelle/common';
+import { type Actor, assertCan, CursorCodec, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
 import { AuditEvent } from './audit-event.entity.js';
 import { type ChainedEvent, chainOf, EVENT_COLUMNS, eventHash, GENESIS_HASH } from './audit-chain.js';
 import { AUDIT_EVENT_FIELDS } from './audit.rules.js';
@@ -29,8 +29,7 @@ export class AuditService {
   ) {}
 
   list(actor: Actor, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
-    const scope = scopeWhere(actor.ability, 'read', 'AuditEvent', AUDIT_EVENT_FIELDS);
-    const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e').where(scope.sql, scope.params);
+    const qb = readableBy(this.db.manager, actor, AuditEvent, 'AuditEvent', 'e', AUDIT_EVENT_FIELDS);
     if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
     if (filter.actorUserId) qb.andWhere('e.actor_user_id = :actorUserId', { actorUserId: filter.actorUserId });

@@ -49,5 +49,3 @@ export const CONSENT_BASES = ['consent', 'vital_interest'] as const;
 export type ConsentBasis = (typeof CONSENT_BASES)[number];
 export const CONSENT_METHODS = ['verbal', 'signed', 'thumbprint'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
-
-export const sqlList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');

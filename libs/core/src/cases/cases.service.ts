@@ -12,7 +12,7 @@ import {
   type Page,
   type PageRequest,
   paginate,
-  scopeWhere,
+  readableBy,
   validationFailed,
 } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
@@ -335,8 +335,7 @@ export class CasesService implements OnModuleInit {
   }
 
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    const scope = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS);
-    return em.getRepository(Case).createQueryBuilder('c').where(scope.sql, scope.params);
+    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS);
   }
 
   recordConsent(em: EntityManager, actor: Actor, c: Case, input: ConsentInput, now: Date): Promise<Consent> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, CursorCodec, DomainError, type Page, type PageRequest, paginate, scopeWhere } from '@passerelle/common';
+import { type Actor, assertCan, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
 import type { Capability, OrganizationKind } from './capabilities.js';
 import { Organization } from './organization.entity.js';
@@ -36,16 +36,14 @@ export class OrganizationsService {
   }
 
   list(actor: Actor, filter: { capability?: string; active?: boolean }, page: PageRequest): Promise<Page<Organization>> {
-    const scope = scopeWhere(actor.ability, 'read', 'Organization', ORGANIZATION_FIELDS);
-    const qb = this.db.getRepository(Organization).createQueryBuilder('o').where(scope.sql, scope.params);
+    const qb = readableBy(this.db.manager, actor, Organization, 'Organization', 'o', ORGANIZATION_FIELDS);
     if (filter.capability) qb.andWhere(':capability = ANY(o.capabilities)', { capability: filter.capability });
     if (filter.active !== undefined) qb.andWhere('o.active = :active', { active: filter.active });
     return paginate(qb, page, { list: 'organizations', columns: [{ expr: 'o.code', cast: 'text' }], direction: 'ASC', keyOf: (o) => [o.code] }, this.cursors);
   }
 
   async get(actor: Actor, id: string, em: EntityManager = this.db.manager): Promise<Organization> {
-    const scope = scopeWhere(actor.ability, 'read', 'Organization', ORGANIZATION_FIELDS);
-    const org = await em.getRepository(Organization).createQueryBuilder('o').where(scope.sql, scope.params).andWhere('o.id = :id', { id }).getOne();
+    const org = await readableBy(em, actor, Organization, 'Organization', 'o', ORGANIZATION_FIELDS).andWhere('o.id = :id', { id }).getOne();
     if (!org) throw new DomainError('NOT_FOUND', 'Organization not found');
     return org;
   }

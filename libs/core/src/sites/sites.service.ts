@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, scopeWhere, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
 import type { Capability } from '../organizations/capabilities.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -65,8 +65,7 @@ export class SitesService {
   }
 
   list(actor: Actor, filter: { organizationId?: string; kind?: string; service?: string }, page: PageRequest): Promise<Page<Site>> {
-    const scope = scopeWhere(actor.ability, 'read', 'Site', SITE_FIELDS);
-    const qb = this.db.getRepository(Site).createQueryBuilder('s').where(scope.sql, scope.params);
+    const qb = readableBy(this.db.manager, actor, Site, 'Site', 's', SITE_FIELDS);
     if (filter.organizationId) qb.andWhere('s.organization_id = :org', { org: filter.organizationId });
     if (filter.kind) qb.andWhere('s.kind = :kind', { kind: filter.kind });
     if (filter.service) qb.andWhere(':service = ANY(s.services)', { service: filter.service });
@@ -74,8 +73,7 @@ export class SitesService {
   }
 
   async get(actor: Actor, id: string, em: EntityManager = this.db.manager, lock = false): Promise<Site> {
-    const scope = scopeWhere(actor.ability, 'read', 'Site', SITE_FIELDS);
-    const qb = em.getRepository(Site).createQueryBuilder('s').where(scope.sql, scope.params).andWhere('s.id = :id', { id });
+    const qb = readableBy(em, actor, Site, 'Site', 's', SITE_FIELDS).andWhere('s.id = :id', { id });
     if (lock) qb.setLock('pessimistic_write');
     const site = await qb.getOne();
     if (!site) throw new DomainError('NOT_FOUND', 'Site not found');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, scopeWhere, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { Site } from '../sites/site.entity.js';
@@ -139,8 +139,7 @@ export class UsersService {
   }
 
   private visible(em: EntityManager, actor: Actor) {
-    const scope = scopeWhere(actor.ability, 'read', 'User', USER_FIELDS);
-    return em.getRepository(User).createQueryBuilder('u').where(scope.sql, scope.params);
+    return readableBy(em, actor, User, 'User', 'u', USER_FIELDS);
   }
 
   private assertGrantable(actor: Actor, roles: readonly Role[]): void {
