@@ -106,10 +106,29 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
   'POST /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
   'GET /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+
+  // Referrals (DESIGN §2, §4): "home" refers its case to "other". Referring needs the case: the
+  // other org sees it only once referred. The referred case's live referral gives "other" the
+  // shared view: it reads the case and its referrals, and may not record services before
+  // accepting (403). The receiver answers (accept, decline, complete); the sender cancels.
+  'POST /api/v1/cases/{id}/referrals': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/referrals': caseRecord({ caseworker: [200, 200], manager: [200, 200] }),
+  'POST /api/v1/cases/{id}/services': caseRecord({ caseworker: [201, 403], manager: [201, 403] }),
+  'GET /api/v1/cases/{id}/services': caseRecord({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/referrals': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/referrals/{id}': caseRecord({ caseworker: [200, 200], manager: [200, 200] }),
+  'POST /api/v1/referrals/{id}/accept': only({ caseworker: [403, 200], manager: [403, 200] }),
+  'POST /api/v1/referrals/{id}/decline': only({ caseworker: [403, 200], manager: [403, 200] }),
+  'POST /api/v1/referrals/{id}/complete': only({ caseworker: [403, 200], manager: [403, 200] }),
+  'POST /api/v1/referrals/{id}/cancel': only({ caseworker: [200, 403], manager: [200, 403] }),
+  'GET /api/v1/service-records': only({ caseworker: [200, 200], manager: [200, 200] }),
+  // Alerts are personal: the target alert is the home caseworker's; it is a 404 to everyone else.
+  'GET /api/v1/alerts': signedIn(200),
+  'POST /api/v1/alerts/{id}/acknowledge': { anonymous: 401, ...everyRole(404), caseworker: [200, 404] },
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 38 * 13;
+const EXPECTED_MATRIX_SIZE = 51 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -125,6 +144,9 @@ let session: TestUser;
 let rollingRefreshToken: string;
 /** The "home" case that /cases/{id}… targets, registered at the home caseworker's site. */
 let homeCase: string;
+/** A "home" case with a pending referral to "other" (`liveReferral`): other's shared view. */
+let referredCase: string;
+let liveReferral: string;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -140,6 +162,19 @@ const newCaseBody = () => ({
 });
 /** A fresh open case of "home", for the actions that change its state. */
 const freshCase = async (): Promise<string> => (await homeManager().post('/api/v1/cases').send(newCaseBody()).expect(201)).body.id;
+/** A fresh "home" case with a referral consent covering every organization. */
+const referableCase = async (): Promise<string> => {
+  const id = await freshCase();
+  await homeManager().post(`/api/v1/cases/${id}/consents`).send({ purpose: 'referral', basis: 'consent', method: 'signed' }).expect(201);
+  return id;
+};
+const referralBody = () => ({ toOrganizationId: other.org.id, serviceType: 'health', urgency: 'normal', reason: `needs a doctor (${unique()})` });
+/** A fresh referral from "home" to "other", pending or accepted. */
+const freshReferral = async (status: 'pending' | 'accepted' = 'pending'): Promise<string> => {
+  const id = (await homeManager().post(`/api/v1/cases/${await referableCase()}/referrals`).send(referralBody()).expect(201)).body.id;
+  if (status === 'accepted') await as(t, callers.get('other:manager')!).post(`/api/v1/referrals/${id}/accept`).send({}).expect(200);
+  return id;
+};
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, body, headers. */
@@ -155,6 +190,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   sites: () => home.sites[0].id,
   users: () => target.user.id,
   cases: () => homeCase,
+  referrals: () => liveReferral,
 };
 
 /**
@@ -201,6 +237,22 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
     const consent = await homeManager().post(`/api/v1/cases/${homeCase}/consents`).send({ purpose: 'referral', basis: 'consent', method: 'signed' }).expect(201);
     return { params: { id: homeCase, consentId: consent.body.id }, body: { reason: 'changed their mind' } };
   },
+  'POST /api/v1/cases/{id}/referrals': async () => ({ params: { id: await referableCase() }, body: referralBody() }),
+  'GET /api/v1/cases/{id}/referrals': () => ({ params: { id: referredCase } }),
+  'POST /api/v1/cases/{id}/services': () => ({ params: { id: referredCase }, body: { serviceType: 'health', date: '2026-01-15', description: `consultation ${unique()}` } }),
+  'GET /api/v1/cases/{id}/services': () => ({ params: { id: referredCase } }),
+  'POST /api/v1/referrals/{id}/accept': async () => ({ params: { id: await freshReferral() } }),
+  'POST /api/v1/referrals/{id}/decline': async () => ({ params: { id: await freshReferral() }, body: { reason: 'no capacity this week' } }),
+  'POST /api/v1/referrals/{id}/complete': async () => ({ params: { id: await freshReferral('accepted') }, body: { outcome: 'seen by a doctor' } }),
+  'POST /api/v1/referrals/{id}/cancel': async () => ({ params: { id: await freshReferral() }, body: { reason: 'the migrant left' } }),
+  'POST /api/v1/alerts/{id}/acknowledge': async () => {
+    const row = await t.db.row<{ id: string }>(
+      `INSERT INTO alerts (recipient_user_id, organization_id, type, entity_type, entity_id, message, status, dedupe_key, created_at)
+       VALUES ($1, $2, 'referral_overdue', 'Referral', $3, 'matrix alert', 'open', $4, now()) RETURNING id`,
+      [callers.get('home:caseworker')!.user.id, home.org.id, liveReferral, `matrix:${unique()}`],
+    );
+    return { params: { id: row!.id } };
+  },
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -223,6 +275,13 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/cases/{id}/consents': (c) => t.db.row('SELECT count(*)::int AS n FROM consents WHERE case_id = $1', [c.params.id]),
   'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': (c) => t.db.row('SELECT withdrawn_at FROM consents WHERE id = $1', [c.params.consentId]),
   'POST /api/v1/cases/{id}/screenings': (c) => t.db.row('SELECT count(*)::int AS n FROM screenings WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/referrals': (c) => t.db.row('SELECT count(*)::int AS n FROM referrals WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/services': (c) => t.db.row('SELECT count(*)::int AS n FROM service_records WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/referrals/{id}/accept': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
+  'POST /api/v1/referrals/{id}/decline': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
+  'POST /api/v1/referrals/{id}/complete': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
+  'POST /api/v1/referrals/{id}/cancel': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
+  'POST /api/v1/alerts/{id}/acknowledge': (c) => t.db.row('SELECT status FROM alerts WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -296,6 +355,8 @@ beforeAll(async () => {
   session = await makeUser(t, home, ['caseworker']);
   rollingRefreshToken = session.refreshToken;
   homeCase = await freshCase();
+  referredCase = await referableCase();
+  liveReferral = (await homeManager().post(`/api/v1/cases/${referredCase}/referrals`).send(referralBody()).expect(201)).body.id;
 });
 afterAll(() => t.close());
 

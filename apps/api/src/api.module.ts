@@ -6,10 +6,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
+import { CasesModule, IdentityModule, ReferralsModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { CasesController } from './cases/cases.controller.js';
+import { AlertsController } from './referrals/alerts.controller.js';
+import { CaseReferralsController, ReferralsController, ServicesController } from './referrals/referrals.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
 import { AuditController } from './identity/audit.controller.js';
@@ -57,10 +59,11 @@ export class ApiModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        ReferralsModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -2,14 +2,17 @@ import { AuditEvent, AuditSeal } from './audit/audit-event.entity.js';
 import { AccountLockout, LoginFailure } from './auth/login-failure.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { CaseNote } from './cases/case-note.entity.js';
+import { Alert } from './alerts/alert.entity.js';
 import { Case } from './cases/case.entity.js';
 import { Consent } from './consents/consent.entity.js';
 import { Counter } from './numbering/counter.entity.js';
 import { Organization } from './organizations/organization.entity.js';
+import { Referral } from './referrals/referral.entity.js';
+import { ServiceRecord } from './referrals/service-record.entity.js';
 import { Screening } from './screenings/screening.entity.js';
 import { Site } from './sites/site.entity.js';
 import { User } from './users/user.entity.js';
 
 /** The one explicit entity list, shared by the API, the worker, the migration CLI and the tests. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote];
+export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote, Referral, ServiceRecord, Alert];

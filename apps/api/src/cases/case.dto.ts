@@ -3,6 +3,7 @@ import {
   caseIdentity,
   type Case,
   type CaseNote,
+  type CaseField,
   type CaseView,
   CASE_STATUSES,
   CLOSURE_REASONS,
@@ -167,12 +168,12 @@ export class CaseDto {
   @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
   @ApiProperty({ maxLength: 40, example: 'IOM-ML-2026-000001' }) caseNumber: string;
   @ApiProperty({ enum: CASE_STATUSES }) status: string;
-  @ApiPropertyOptional({ enum: CLOSURE_REASONS, nullable: true }) closureReason: string | null;
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 }) version: number;
+  @ApiPropertyOptional({ enum: CLOSURE_REASONS, nullable: true, description: 'Owning organization only (as version, siteId, assignedTo, updatedAt)' }) closureReason?: string | null;
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 }) version?: number;
   @ApiProperty({ format: 'uuid', maxLength: 36 }) owningOrganizationId: string;
-  @ApiProperty({ format: 'uuid', maxLength: 36 }) siteId: string;
-  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) assignedTo: string | null;
-  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) householdId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36 }) siteId?: string;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) assignedTo?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true, description: 'With the household section' }) householdId?: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) registeredAt: string;
   @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
   @ApiPropertyOptional({ type: () => ContactDto }) contact?: ContactDto;
@@ -184,49 +185,50 @@ export class CaseDto {
     items: { type: 'object', properties: { flag: { type: 'string', enum: [...VULNERABILITIES] }, assessedBy: { type: 'string', format: 'uuid', maxLength: 36, nullable: true }, assessedAt: { type: 'string', format: 'date-time', maxLength: 40 } } },
   })
   vulnerabilities?: object[];
-  @ApiPropertyOptional({ type: () => SensitiveDto, nullable: true, description: 'Present only for the owning org’s managers and the assigned caseworker' }) sensitive?: SensitiveDto | null;
+  @ApiPropertyOptional({ type: () => SensitiveDto, nullable: true, description: 'Present only for the owning org’s managers, the assigned caseworker, and a receiving organization whose live referral lists it' }) sensitive?: SensitiveDto | null;
   @ApiPropertyOptional({ type: () => HouseholdDto }) household?: HouseholdDto;
-  @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 40 }) updatedAt?: string;
 }
 
+/** Only the fields the actor may read (the CASL rules): a receiving organization sees its shared view. */
 export function toCaseResponse(view: CaseView): CaseDto {
+  const c = view.case;
+  const has = (f: CaseField) => view.fields.includes(f);
+  return {
+    id: c.id,
+    caseNumber: c.caseNumber,
+    status: c.status,
+    owningOrganizationId: c.owningOrganizationId,
+    registeredAt: c.registeredAt.toISOString(),
+    ...(has('record')
+      ? { closureReason: c.closureReason, version: c.version, siteId: c.siteId, assignedTo: c.assignedTo, updatedAt: c.updatedAt.toISOString() }
+      : {}),
+    identity: identityOf(c),
+    ...(has('contact') ? { contact: c.contact } : {}),
+    ...(has('documents') ? { documents: c.documents } : {}),
+    ...(has('journey') ? { journey: c.journey } : {}),
+    ...(has('vulnerabilities') ? { vulnerabilities: c.vulnerabilities } : {}),
+    ...(has('sensitive') ? { sensitive: view.sensitive ?? null } : {}),
+    ...(has('household') ? { household: c.household, householdId: c.householdId } : {}),
+  } as CaseDto;
+}
+
+export const identityOf = (c: Case): IdentityDto => caseIdentity(c);
+
+/** List rows: identity, status and vulnerability flags (when readable), never the other sections (data minimization). */
+export const toCaseSummary = (view: CaseView) => {
   const c = view.case;
   return {
     id: c.id,
     caseNumber: c.caseNumber,
     status: c.status,
-    closureReason: c.closureReason,
-    version: c.version,
     owningOrganizationId: c.owningOrganizationId,
-    siteId: c.siteId,
-    assignedTo: c.assignedTo,
-    householdId: c.householdId,
     registeredAt: c.registeredAt.toISOString(),
+    ...(view.fields.includes('record') ? { siteId: c.siteId, assignedTo: c.assignedTo } : {}),
     identity: identityOf(c),
-    contact: c.contact,
-    documents: c.documents,
-    journey: c.journey,
-    vulnerabilities: c.vulnerabilities,
-    ...(view.sensitiveReadable ? { sensitive: view.sensitive ?? null } : {}),
-    household: c.household,
-    updatedAt: c.updatedAt.toISOString(),
+    ...(view.fields.includes('vulnerabilities') ? { vulnerabilities: c.vulnerabilityFlags } : {}),
   };
-}
-
-export const identityOf = (c: Case): IdentityDto => caseIdentity(c);
-
-/** List rows: identity and status, never the other sections (data minimization). */
-export const toCaseSummary = (c: Case) => ({
-  id: c.id,
-  caseNumber: c.caseNumber,
-  status: c.status,
-  owningOrganizationId: c.owningOrganizationId,
-  siteId: c.siteId,
-  assignedTo: c.assignedTo,
-  registeredAt: c.registeredAt.toISOString(),
-  identity: identityOf(c),
-  vulnerabilities: c.vulnerabilityFlags,
-});
+};
 
 export const toConsentResponse = (k: Consent) => ({
   id: k.id,

@@ -63,7 +63,7 @@ export class CasesController {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
     // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
-    return withEtag(reply, { case: view.case, sensitiveReadable: false });
+    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') });
   }
 
   @Get()
@@ -162,7 +162,7 @@ export class CasesController {
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
-    return { items: found.map((d) => ({ case: toCaseSummary(d.case), score: d.score })) };
+    return { items: found.map((d) => ({ case: toCaseSummary(d), score: d.score })) };
   }
 
   @Post(':id/consents')

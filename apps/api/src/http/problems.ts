@@ -21,6 +21,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
   CASE_NOT_CLOSABLE: { status: 409, title: 'The case cannot be closed now' },
+  SERVICE_NOT_OFFERED: { status: 422, title: 'Service not offered by that organization' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Precondition required' },

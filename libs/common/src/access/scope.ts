@@ -1,11 +1,15 @@
-import { rulesToAST } from '@casl/ability/extra';
+import { rulesToCondition } from '@casl/ability/extra';
 import { subject as asSubject } from '@casl/ability';
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Actor, AppAbility } from './actor.js';
 import { DomainError } from '../errors/domain-error.js';
 
-/** How a rule's field reads in SQL: a column, or an array column matched by containment. */
-export type FieldSql = string | { column: string; array: true };
+/**
+ * How a rule's field reads in SQL: a column (or scalar subquery), an array column matched by
+ * containment, or a predicate built around the bound value (a membership a column cannot hold,
+ * such as "shared with this organization by a live referral").
+ */
+export type FieldSql = string | { column: string; array: true } | { contains: (param: string) => string };
 export type FieldMap = Record<string, FieldSql>;
 
 interface Condition {
@@ -19,7 +23,8 @@ interface Condition {
  * by exactly the rules that `ability.can()` checks on single records (CONVENTIONS §2). A field
  * without SQL, or an operator we do not translate, throws: never widen silently.
  */
-export function scopeWhere(ability: AppAbility, action: string, type: string, fields: FieldMap, prefix = 'scope'): { sql: string; params: Record<string, unknown> } {
+export function scopeWhere(ability: AppAbility, action: string, type: string, fields: FieldMap, options: { prefix?: string; field?: string } = {}): { sql: string; params: Record<string, unknown> } {
+  const prefix = options.prefix ?? 'scope';
   const params: Record<string, unknown> = {};
   const sql = (c: Condition): string => {
     if (c.field !== undefined) {
@@ -27,7 +32,9 @@ export function scopeWhere(ability: AppAbility, action: string, type: string, fi
       if (!target) throw new Error(`no SQL for ${type}.${c.field}`);
       const k = `${prefix}${Object.keys(params).length}`;
       params[k] = c.value;
-      if (typeof target === 'object') {
+      if (typeof target === 'object' && 'contains' in target) {
+        if (c.operator === 'eq') return target.contains(`:${k}`);
+      } else if (typeof target === 'object') {
         if (c.operator === 'eq') return `:${k} = ANY(${target.column})`;
         if (c.operator === 'in') return (c.value as unknown[]).length ? `${target.column} && :${k}` : 'FALSE';
       } else {
@@ -50,25 +57,44 @@ export function scopeWhere(ability: AppAbility, action: string, type: string, fi
     if (!parts.length) return c.operator === 'and' ? 'TRUE' : 'FALSE';
     return `(${parts.join(c.operator === 'and' ? ' AND ' : ' OR ')})`;
   };
-  const ast = rulesToAST(ability, action, type) as Condition | null;
+  // The rules that grant `field` (all rules when none is named), in CASL's priority order.
+  const ast = rulesToCondition<AppAbility, Condition, Condition>(ability.rulesFor(action, type, options.field), toAst, {
+    and: (value) => ({ operator: 'and', value }),
+    or: (value) => ({ operator: 'or', value }),
+    empty: () => ({ operator: 'and', value: [] }),
+  });
   return { sql: ast ? sql(ast) : 'FALSE', params };
 }
 
+function toAst(rule: { ast?: unknown; inverted: boolean }): Condition {
+  if (!rule.ast) throw new Error('a CASL rule without conditions AST cannot scope SQL');
+  return rule.inverted ? { operator: 'not', value: [rule.ast as Condition] } : (rule.ast as Condition);
+}
+
 /** 403 for a record the actor may see but not act on (DESIGN §2). */
-export function assertCan(actor: Actor, action: string, type: string, record?: object): void {
-  const ok = record ? actor.ability.can(action, asSubject(type, { ...record })) : actor.ability.can(action, type);
+export function assertCan(actor: Actor, action: string, type: string, record?: object, field?: string): void {
+  const ok = record ? actor.ability.can(action, asSubject(type, { ...record }), field) : actor.ability.can(action, type, field);
   if (!ok) throw new DomainError('FORBIDDEN', `You may not ${action} this ${type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`);
 }
 
-export function canOn(actor: Actor, action: string, type: string, record: object): boolean {
-  return actor.ability.can(action, asSubject(type, { ...record }));
+export function canOn(actor: Actor, action: string, type: string, record: object, field?: string): boolean {
+  return actor.ability.can(action, asSubject(type, { ...record }), field);
 }
 
 /**
  * The records of `type` the actor may read, as a query to refine: where every list and
  * single-record load starts, so both obey the same rules (CONVENTIONS §2).
  */
-export function readableBy<T extends ObjectLiteral>(em: EntityManager, actor: Actor, entity: EntityTarget<T>, type: string, alias: string, fields: FieldMap): SelectQueryBuilder<T> {
-  const scope = scopeWhere(actor.ability, 'read', type, fields);
+export function readableBy<T extends ObjectLiteral>(
+  em: EntityManager,
+  actor: Actor,
+  entity: EntityTarget<T>,
+  type: string,
+  alias: string,
+  fields: FieldMap,
+  /** For subjects read field by field (case sections): the field every readable record grants. */
+  field?: string,
+): SelectQueryBuilder<T> {
+  const scope = scopeWhere(actor.ability, 'read', type, fields, { field });
   return em.getRepository(entity).createQueryBuilder(alias).where(scope.sql, scope.params);
 }

@@ -1,8 +1,10 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
 import type { Actor, AppAbility } from '@passerelle/common';
+import { alertRules } from '../alerts/alert.rules.js';
 import { auditRules } from '../audit/audit.rules.js';
 import { caseRules } from '../cases/case.rules.js';
 import { organizationRules } from '../organizations/organization.rules.js';
+import { referralRules } from '../referrals/referral.rules.js';
 import { siteRules } from '../sites/site.rules.js';
 import { userRules } from '../users/user.rules.js';
 
@@ -19,7 +21,7 @@ export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
 export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
-const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules];
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules];
 
 export function buildAbility(input: AbilityInput): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);

@@ -9,6 +9,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('audit_events_org_at_idx', ['organizationId', 'at'])
 @Index('audit_events_entity_idx', ['entityType', 'entityId'])
 @Index('audit_events_seq_key', ['seq'], { unique: true })
+// Events of a case's referrals and services name it in details (migration 1795432711912).
+@Index('audit_events_case_id_idx', { synchronize: false })
 export class AuditEvent {
   @PrimaryColumn('uuid') id: string;
   /** Insertion order; bigserial. */

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
 import { Organization } from '../organizations/organization.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { User } from '../users/user.entity.js';
@@ -108,4 +108,14 @@ export class Case {
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @Column('uuid', { nullable: true }) createdBy: string | null;
   @Column('uuid', { nullable: true }) updatedBy: string | null;
+
+  /**
+   * Live shares (DESIGN §2), read with the case so the CASL rules can judge it: the organizations
+   * a pending or accepted referral with an active consent points to, and `"<orgId>:<section>"`
+   * for each section those referrals list. Computed by the `case_shares` view, never stored.
+   */
+  @VirtualColumn({ query: (c) => `ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = ${c}.id)` })
+  sharedWith: string[];
+  @VirtualColumn({ query: (c) => `ARRAY(SELECT DISTINCT s.organization_id::text || ':' || x FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = ${c}.id)` })
+  sharedSections: string[];
 }

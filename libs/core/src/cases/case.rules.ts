@@ -1,27 +1,59 @@
 import type { FieldMap } from '@passerelle/common';
 import type { DefineRules } from '../access/ability.factory.js';
+import { CASE_SECTIONS } from './case-vocabulary.js';
+
+/**
+ * The fields of `read` on a Case: its sections (DESIGN §2), and
+ * `record`, what only the owning organization holds about a case — its site and assignment,
+ * notes, timeline, consents, screenings, duplicates. A referral never shares it.
+ */
+export const CASE_FIELDS_READ = [...CASE_SECTIONS, 'record'] as const;
+export type CaseField = (typeof CASE_FIELDS_READ)[number];
+/** Every list and single read of cases is scoped by the rules granting this field. */
+export const CASE_SCOPE_FIELD: CaseField = 'identity';
+
+/**
+ * A case is shared with an organization while a referral to it is pending or accepted and an
+ * active referral consent covers it: the `case_shares` view holds exactly those (DESIGN §2).
+ * Uncorrelated, so PostgreSQL runs it once per query as an array of case ids.
+ */
+const sharedWithSql = (param: string) => `c.id = ANY(ARRAY(SELECT s.case_id FROM case_shares s WHERE s.organization_id = ${param}))`;
 
 export const CASE_FIELDS: FieldMap = {
   id: 'c.id',
   owningOrganizationId: 'c.owning_organization_id',
   siteId: 'c.site_id',
   assignedTo: 'c.assigned_to',
+  sharedWith: { contains: sharedWithSql },
 };
 
 /**
  * DESIGN §1–2: caseworkers work on their organization's cases registered at one of their sites
  * or assigned to them; managers on all of their organization's cases. The `sensitive` section is
- * read by the organization's managers and the case's assigned caseworker only. Analysts,
- * auditors, org and platform admins get no case rule at all: every case is a 404 to them.
+ * read by the organization's managers and the case's assigned caseworker only.
+ *
+ * The shared view: the caseworkers and managers of an organization a live referral points to
+ * read the case's identity and the sections that referral lists (`sharedSections` holds
+ * `"<organizationId>:<section>"` of every live share), nothing else, and may not act on it.
+ * Analysts, auditors, org and platform admins get no case rule at all: every case is a 404 to them.
  */
 export const caseRules: DefineRules = ({ can }, u) => {
   const own = { owningOrganizationId: u.organizationId };
-  if (u.roles.includes('manager')) {
-    can(['create', 'read', 'update', 'assign', 'close', 'reopen', 'readSensitive'], 'Case', own);
+  const isManager = u.roles.includes('manager');
+  if (isManager) {
+    can(['create', 'read', 'update', 'assign', 'close', 'reopen'], 'Case', own);
   }
   if (u.roles.includes('caseworker')) {
+    const atMySites = { ...own, siteId: { $in: [...u.siteIds] } };
     can('create', 'Case', own);
-    can(['read', 'update'], 'Case', { ...own, siteId: { $in: [...u.siteIds] } });
-    can(['read', 'update', 'readSensitive'], 'Case', { ...own, assignedTo: u.userId });
+    can('read', 'Case', CASE_FIELDS_READ.filter((f) => f !== 'sensitive'), atMySites);
+    can('update', 'Case', atMySites);
+    can(['read', 'update'], 'Case', { ...own, assignedTo: u.userId });
+  }
+  if (isManager || u.roles.includes('caseworker')) {
+    can('read', 'Case', ['identity'], { sharedWith: u.organizationId });
+    for (const section of CASE_SECTIONS) {
+      if (section !== 'identity') can('read', 'Case', [section], { sharedSections: `${u.organizationId}:${section}` });
+    }
   }
 };

@@ -1,4 +1,5 @@
 import type { ConsentBasis, ConsentMethod, ConsentPurpose, Sex, Vulnerability } from './case-vocabulary.js';
+import type { CaseField } from './case.rules.js';
 import type { Case, Contact, Household, IdentityDocument, Journey } from './case.entity.js';
 
 export interface IdentityInput {
@@ -58,9 +59,12 @@ export interface CaseFilter {
   registeredTo?: string;
 }
 
-/** A case as one actor may see it: `sensitive` is present only when the actor may read it. */
+/**
+ * A case as one actor may see it: `fields` lists the sections (and `record`) the actor may read,
+ * by the CASL rules; `sensitive` is decrypted only when listed there.
+ */
 export interface CaseView {
   case: Case;
+  fields: readonly CaseField[];
   sensitive?: SensitiveSection | null;
-  sensitiveReadable: boolean;
 }

@@ -26,7 +26,7 @@ import { CaseNote } from './case-note.entity.js';
 import { nextCaseStatus } from './case-status.js';
 import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
 import { Case } from './case.entity.js';
-import { CASE_FIELDS } from './case.rules.js';
+import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
 import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from '../consents/consent.entity.js';
 
@@ -146,7 +146,7 @@ export class CasesService implements OnModuleInit {
       await em.save(c);
       await this.recordConsent(em, actor, c, consent, now);
       await this.audit.record(em, actor, 'case.created', this.target(c), { changes: diff(null, snapshot(c, input.sensitive !== undefined)) });
-      return { case: c, sensitive: input.sensitive ?? null, sensitiveReadable: canOn(actor, 'readSensitive', 'Case', c) };
+      return { case: c, fields: this.fieldsOf(actor, c), sensitive: input.sensitive ?? null };
     });
   }
 
@@ -157,7 +157,7 @@ export class CasesService implements OnModuleInit {
     return this.view(actor, c);
   }
 
-  async list(actor: Actor, filter: CaseFilter, page: PageRequest): Promise<Page<Case>> {
+  async list(actor: Actor, filter: CaseFilter, page: PageRequest): Promise<Page<CaseView>> {
     const qb = this.visible(this.db.manager, actor);
     if (filter.caseNumber) qb.andWhere('c.case_number = :caseNumber', { caseNumber: filter.caseNumber.toUpperCase() });
     if (filter.nationality) qb.andWhere('c.nationality = :nationality', { nationality: filter.nationality });
@@ -182,9 +182,9 @@ export class CasesService implements OnModuleInit {
         .addOrderBy('c.id', 'ASC')
         .limit(page.limit ?? 50)
         .getMany();
-      return { items, nextCursor: null };
+      return { items: items.map((c) => this.summary(actor, c)), nextCursor: null };
     }
-    return paginate(qb, page, {
+    const found = await paginate<Case>(qb, page, {
       list: 'cases',
       columns: [
         { expr: 'c.registered_at', cast: 'timestamptz' },
@@ -193,13 +193,14 @@ export class CasesService implements OnModuleInit {
       direction: 'DESC',
       keyOf: (c) => [c.registeredAt.toISOString(), c.id],
     }, this.cursors);
+    return { items: found.items.map((c) => this.summary(actor, c)), nextCursor: found.nextCursor };
   }
 
   update(actor: Actor, id: string, expectedVersion: number, patch: UpdateCaseInput): Promise<CaseView> {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id);
       assertCan(actor, 'update', 'Case', c);
-      if (patch.sensitive !== undefined) assertCan(actor, 'readSensitive', 'Case', c);
+      if (patch.sensitive !== undefined) assertCan(actor, 'read', 'Case', c, 'sensitive');
       if (c.version !== expectedVersion) throw this.stale(c.version);
       const before = snapshot(c);
       const now = this.clock.now();
@@ -276,7 +277,7 @@ export class CasesService implements OnModuleInit {
   }
 
   async notes(actor: Actor, id: string, page: PageRequest): Promise<Page<CaseNote>> {
-    const c = await this.getVisible(this.db.manager, actor, id);
+    const c = await this.getRecord(this.db.manager, actor, id);
     await this.audit.record(null, actor, 'case.notes_viewed', this.target(c));
     const qb = this.db.getRepository(CaseNote).createQueryBuilder('n').where('n.case_id = :id', { id: c.id });
     return paginate(qb, page, { list: `notes:${c.id}`, columns: [{ expr: 'n.created_at', cast: 'timestamptz' }, { expr: 'n.id', cast: 'uuid' }], direction: 'DESC', keyOf: (n) => [n.createdAt.toISOString(), n.id] }, this.cursors);
@@ -284,13 +285,17 @@ export class CasesService implements OnModuleInit {
 
   /** Everything that happened to the case, from its audit trail (reads excluded); the read is audited. */
   async timeline(actor: Actor, id: string, page: PageRequest): Promise<Page<{ at: Date; type: string; actorUserId: string | null; details: Record<string, unknown> | null; changedFields: string[] }>> {
-    const c = await this.getVisible(this.db.manager, actor, id);
+    const c = await this.getRecord(this.db.manager, actor, id);
     await this.audit.record(null, actor, 'case.timeline_viewed', this.target(c));
     const qb = this.db
       .createQueryBuilder()
       .select(['e.seq AS seq', 'e.at AS at', 'e.action AS type', 'e.actor_user_id AS "actorUserId"', 'e.details AS details', 'e.changes AS changes'])
       .from('audit_events', 'e')
-      .where(`e.entity_type = 'Case' AND e.entity_id = :id AND e.action NOT LIKE '%viewed'`, { id: c.id });
+      // The case's own events, and those of its referrals and services (which name it in details).
+      .where(`((e.entity_type = 'Case' AND e.entity_id = :id) OR (e.details ? 'caseId' AND e.details ->> 'caseId' = :idText)) AND e.action NOT LIKE '%viewed'`, {
+        id: c.id,
+        idText: c.id,
+      });
     const p = await paginate<{ seq: string; at: Date; type: string; actorUserId: string | null; details: Record<string, unknown> | null; changes: Record<string, unknown> | null }>(
       qb,
       page,
@@ -302,8 +307,8 @@ export class CasesService implements OnModuleInit {
   }
 
   /** Likely duplicates among the cases the actor may see: name similarity + birth year + nationality. */
-  async duplicates(actor: Actor, id: string): Promise<{ case: Case; score: number }[]> {
-    const c = await this.getVisible(this.db.manager, actor, id);
+  async duplicates(actor: Actor, id: string): Promise<(CaseView & { score: number })[]> {
+    const c = await this.getRecord(this.db.manager, actor, id);
     const qb = this.visible(this.db.manager, actor)
       .addSelect(
         `round((0.6 * similarity(c.search_name, :name)
@@ -319,7 +324,7 @@ export class CasesService implements OnModuleInit {
       .limit(20);
     const { entities, raw } = await qb.getRawAndEntities();
     const scores = new Map(raw.map((r: { c_id: string; score: string }) => [r.c_id, Number(r.score)]));
-    const shown = entities.map((e) => ({ case: e, score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
+    const shown = entities.map((e) => ({ ...this.summary(actor, e), score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
     // The read audited is what was shown, not the rows below the cut-off.
     await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: shown.map((d) => d.case.id) } });
     return shown;
@@ -334,8 +339,20 @@ export class CasesService implements OnModuleInit {
     return c;
   }
 
+  /** A visible case whose record (notes, timeline, consents, …) the actor may read: the owning org's, never a shared view (403). */
+  async getRecord(em: EntityManager, actor: Actor, id: string): Promise<Case> {
+    const c = await this.getVisible(em, actor, id);
+    assertCan(actor, 'read', 'Case', c, 'record');
+    return c;
+  }
+
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS);
+    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
+  }
+
+  /** The fields (sections, `record`) of this case the actor may read: the same rules as every read. */
+  fieldsOf(actor: Actor, c: Case): CaseField[] {
+    return CASE_FIELDS_READ.filter((f) => canOn(actor, 'read', 'Case', c, f));
   }
 
   recordConsent(em: EntityManager, actor: Actor, c: Case, input: ConsentInput, now: Date): Promise<Consent> {
@@ -380,9 +397,14 @@ export class CasesService implements OnModuleInit {
   }
 
   /** Reads through `em`: inside a write's transaction, the section as this transaction left it. */
-  private async view(actor: Actor, c: Case, em: EntityManager = this.db.manager): Promise<CaseView> {
-    const readable = canOn(actor, 'readSensitive', 'Case', c);
-    return { case: c, sensitiveReadable: readable, sensitive: readable ? await this.decryptSensitive(em, c.id) : undefined };
+  async view(actor: Actor, c: Case, em: EntityManager = this.db.manager): Promise<CaseView> {
+    const fields = this.fieldsOf(actor, c);
+    return { case: c, fields, sensitive: fields.includes('sensitive') ? await this.decryptSensitive(em, c.id) : undefined };
+  }
+
+  /** A list row: the case with the fields the actor may read, never the sensitive section. */
+  private summary(actor: Actor, c: Case): CaseView {
+    return { case: c, fields: this.fieldsOf(actor, c).filter((f) => f !== 'sensitive') };
   }
 
   private async decryptSensitive(em: EntityManager, id: string): Promise<SensitiveSection | null> {

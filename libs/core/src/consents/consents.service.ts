@@ -47,7 +47,7 @@ export class ConsentsService {
   }
 
   async list(actor: Actor, caseId: string): Promise<Consent[]> {
-    const c = await this.cases.getVisible(this.db.manager, actor, caseId);
+    const c = await this.cases.getRecord(this.db.manager, actor, caseId);
     return this.db.getRepository(Consent).find({ where: { caseId: c.id }, order: { recordedAt: 'DESC' } });
   }
 

@@ -40,7 +40,7 @@ export class ScreeningsService {
   }
 
   async list(actor: Actor, caseId: string): Promise<Screening[]> {
-    const c = await this.cases.getVisible(this.db.manager, actor, caseId);
+    const c = await this.cases.getRecord(this.db.manager, actor, caseId);
     return this.db.getRepository(Screening).find({ where: { caseId: c.id }, order: { screenedAt: 'DESC' } });
   }
 

@@ -1,0 +1,3 @@
+export * from './alert.entity.js';
+export * from './alert.rules.js';
+export * from './alerts.service.js';

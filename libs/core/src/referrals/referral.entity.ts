@@ -1,0 +1,74 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Case } from '../cases/case.entity.js';
+import type { CaseSection } from '../cases/case-vocabulary.js';
+import { Organization } from '../organizations/organization.entity.js';
+import type { Capability } from '../organizations/capabilities.js';
+import { Site } from '../sites/site.entity.js';
+import type { ReferralStatus, Urgency } from './referral-status.js';
+
+/** SQL of the case's current site and assignee: the sending side's caseworkers see referrals of the cases they work on. */
+export const caseSiteSql = (r: string) => `(SELECT site_id FROM cases WHERE id = ${r}.case_id)`;
+export const caseAssigneeSql = (r: string) => `(SELECT assigned_to FROM cases WHERE id = ${r}.case_id)`;
+
+/**
+ * A referral from the case's organization to another one, for a service it offers (DESIGN §4).
+ * `sharedSections` always holds `identity`; the `case_shares` view (migration) turns the live
+ * ones with an active referral consent into the receiver's shared view of the case.
+ */
+@Entity('referrals')
+@Index('referrals_to_created_idx', ['toOrganizationId', 'createdAt', 'id'])
+@Index('referrals_from_created_idx', ['fromOrganizationId', 'createdAt', 'id'])
+@Index('referrals_case_idx', ['caseId'])
+@Index('referrals_live_to_idx', { synchronize: false })
+@Index('referrals_pending_respond_by_idx', { synchronize: false })
+@Check('referrals_status_check', `status IN ('pending', 'accepted', 'declined', 'completed', 'cancelled')`)
+@Check('referrals_urgency_check', `urgency IN ('emergency', 'high', 'normal')`)
+@Check('referrals_other_org_check', `to_organization_id <> from_organization_id`)
+@Check('referrals_identity_shared_check', `'identity' = ANY(shared_sections)`)
+@Check('referrals_declined_check', `(status = 'declined') = (decline_reason IS NOT NULL)`)
+@Check('referrals_cancelled_check', `(status = 'cancelled') = (cancel_reason IS NOT NULL)`)
+export class Referral {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') caseId: string;
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'referrals_case_id_fkey' })
+  case?: Relation<Case>;
+  /** The case's organization (the sender): every case table carries it (DESIGN §9). */
+  @Column('uuid') owningOrganizationId: string;
+  @Column('uuid') fromOrganizationId: string;
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'from_organization_id', foreignKeyConstraintName: 'referrals_from_organization_id_fkey' })
+  fromOrganization?: Relation<Organization>;
+  @Column('uuid') toOrganizationId: string;
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'to_organization_id', foreignKeyConstraintName: 'referrals_to_organization_id_fkey' })
+  toOrganization?: Relation<Organization>;
+  @Column('uuid', { nullable: true }) toSiteId: string | null;
+  @ManyToOne(() => Site, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'to_site_id', foreignKeyConstraintName: 'referrals_to_site_id_fkey' })
+  toSite?: Relation<Site>;
+  @Column('text') serviceType: Capability;
+  @Column('text') urgency: Urgency;
+  @Column('text') reason: string;
+  @Column('text', { array: true }) sharedSections: CaseSection[];
+  @Column('text') status: ReferralStatus;
+  @Column('timestamptz') respondBy: Date;
+  @Column('timestamptz', { nullable: true }) respondedAt: Date | null;
+  @Column('uuid', { nullable: true }) respondedBy: string | null;
+  @Column('text', { nullable: true }) declineReason: string | null;
+  @Column('timestamptz', { nullable: true }) completedAt: Date | null;
+  @Column('uuid', { nullable: true }) completedBy: string | null;
+  @Column('text', { nullable: true }) outcome: string | null;
+  @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
+  @Column('uuid', { nullable: true }) cancelledBy: string | null;
+  @Column('text', { nullable: true }) cancelReason: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @Column('uuid', { nullable: true }) createdBy: string | null;
+  @Column('uuid', { nullable: true }) updatedBy: string | null;
+
+  /** For the rules (never stored): the case's site and assignee now, and whether this referral shares the case now. */
+  @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;
+  @VirtualColumn({ query: caseAssigneeSql }) caseAssignedTo: string | null;
+  @VirtualColumn({ type: 'boolean', query: (r) => `EXISTS (SELECT 1 FROM case_shares s WHERE s.referral_id = ${r}.id)` }) live: boolean;
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Case } from '../cases/case.entity.js';
+import { Organization } from '../organizations/organization.entity.js';
+import type { Capability } from '../organizations/capabilities.js';
+import { caseAssigneeSql, caseSiteSql, Referral } from './referral.entity.js';
+
+/** A service delivered to a migrant (DESIGN §4), by the owning org or an org holding an accepted referral. */
+@Entity('service_records')
+@Index('service_records_case_idx', ['caseId', 'createdAt'])
+@Index('service_records_provider_idx', ['providingOrganizationId', 'createdAt', 'id'])
+@Index('service_records_referral_idx', ['referralId'])
+export class ServiceRecord {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') caseId: string;
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'service_records_case_id_fkey' })
+  case?: Relation<Case>;
+  @Column('uuid') owningOrganizationId: string;
+  @Column('uuid') providingOrganizationId: string;
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'providing_organization_id', foreignKeyConstraintName: 'service_records_providing_organization_id_fkey' })
+  providingOrganization?: Relation<Organization>;
+  @Column('uuid', { nullable: true }) referralId: string | null;
+  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'service_records_referral_id_fkey' })
+  referral?: Relation<Referral>;
+  @Column('text') serviceType: Capability;
+  @Column('date') date: string;
+  @Column('text', { nullable: true }) description: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column('uuid', { nullable: true }) createdBy: string | null;
+
+  @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;
+  @VirtualColumn({ query: caseAssigneeSql }) caseAssignedTo: string | null;
+}
