@@ -1,4 +1,4 @@
-// Issue 5 / DESIGN §2 for cases, as a property over HTTP: for any user, GET /cases (paged to the
+// Issue 5 / DESIGN §2 for cases (and issue 6 for referrals and the shared view), as a property over HTTP: for any user, GET /cases (paged to the
 // end, with or without filters or a name query) returns exactly the cases for which GET /cases/{id}
 // answers 200, every other case answers 404 (never 403), and both equal the design's rule, written
 // here independently of the server's CASL rules: caseworkers see their organization's cases at
@@ -74,22 +74,46 @@ interface PoolCase {
   status: 'open' | 'closed';
   nationality: string;
   name: string;
+  /** The case's active referral consent (covering every organization), if any. */
+  referralConsent: string | null;
   [fc.toStringMethod]: () => string;
+}
+interface PoolReferral {
+  id: string;
+  caseId: string;
+  from: number;
+  to: number;
+  createdBy: string;
+  status: 'pending' | 'accepted' | 'declined' | 'completed' | 'cancelled';
 }
 
 let t: TestApp;
+const referrals: PoolReferral[] = [];
 const orgs: TestOrg[] = [];
 const users: PoolUser[] = [];
 const cases: PoolCase[] = [];
 const managerOf = (org: number) => users.find((u) => u.org === org && u.roles.includes('manager'))!;
 
+const mayList = (u: PoolUser) => u.roles.some((r) => r === 'caseworker' || r === 'manager');
+const live = (r: PoolReferral) => r.status === 'pending' || r.status === 'accepted';
+/** DESIGN §2: a live referral to the user's organization, with the case's referral consent active. */
+const sharedWith = (u: PoolUser, c: PoolCase) =>
+  mayList(u) && u.org !== c.org && c.referralConsent !== null && referrals.some((r) => r.caseId === c.id && r.to === u.org && live(r));
 /** DESIGN §2, from the pool's own records: the oracle the server must agree with. */
 function sees(u: PoolUser, c: PoolCase): boolean {
-  if (u.org !== c.org) return false;
+  if (u.org !== c.org) return sharedWith(u, c);
   if (u.roles.includes('manager')) return true;
   return u.roles.includes('caseworker') && (u.siteIds.includes(c.siteId) || c.assignedTo === u.user.id);
 }
-const mayList = (u: PoolUser) => u.roles.some((r) => r === 'caseworker' || r === 'manager');
+/** DESIGN §4: the receiving organization sees its referrals; the sender's managers all, caseworkers their cases' and their own. */
+function seesReferral(u: PoolUser, r: PoolReferral): boolean {
+  if (!mayList(u)) return false;
+  if (u.org === r.to) return true;
+  if (u.org !== r.from) return false;
+  if (u.roles.includes('manager')) return true;
+  const c = cases.find((x) => x.id === r.caseId)!;
+  return u.siteIds.includes(c.siteId) || c.assignedTo === u.user.id || r.createdBy === u.user.id;
+}
 
 beforeAll(async () => {
   t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_MINUTE: '1000000' } });
@@ -119,7 +143,7 @@ beforeAll(async () => {
         .send({ siteId, identity: { ...name, sex: 'unknown', birthYear: 1980 + k, nationality: c.nationality }, consent: CONSENT });
       if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(res.body)}`);
       const label = `org${o}.case${k} site ${c.site}`;
-      const pc: PoolCase = { id: res.body.id, org: o, siteId, assignedTo: null, status: 'open', nationality: c.nationality, name: `${name.givenName} ${name.familyName}`, [fc.toStringMethod]: () => label };
+      const pc: PoolCase = { id: res.body.id, org: o, siteId, assignedTo: null, status: 'open', nationality: c.nationality, name: `${name.givenName} ${name.familyName}`, referralConsent: null, [fc.toStringMethod]: () => label };
       const assignee = c.assignee === null ? null : members[c.assignee];
       if (assignee && mayList(assignee)) {
         await as(t, manager).post(`${CASES}/${pc.id}/assign`).send({ userId: assignee.user.id }).expect(200);
@@ -159,6 +183,10 @@ async function readable(u: PoolUser): Promise<string[]> {
   for (const [i, res] of answers.entries()) {
     if (res.status === 200) {
       expect(res.body.id).toBe(cases[i].id);
+      if (cases[i].org !== u.org) {
+        // A shared view: identity and the listed section (vulnerabilities), never the rest.
+        expect({ actor: u.label, case: cases[i].id, fields: Object.keys(res.body).filter((k) => ['contact', 'journey', 'sensitive', 'siteId', 'assignedTo'].includes(k)) }).toEqual({ actor: u.label, case: cases[i].id, fields: [] });
+      }
       ok.push(cases[i].id);
     } else {
       // DESIGN §2: hidden is 404, never 403 (no existence leak).
@@ -273,5 +301,97 @@ describe(`cases: list = single-record read = DESIGN §2 (seed ${SEED})`, () => {
       }),
       params(15),
     );
+  });
+});
+
+// ---- issue 6: referrals and the shared view ---------------------------------------------------------
+
+async function listAllReferrals(u: PoolUser, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 200; page++) {
+    const res = await as(t, u).get(`/api/v1/referrals?${new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`);
+    expect({ actor: u.label, status: res.status }).toEqual({ actor: u.label, status: 200 });
+    ids.push(...res.body.items.map((i: { id: string }) => i.id));
+    cursor = res.body.nextCursor;
+    if (!cursor) return ids;
+  }
+  throw new Error('the referral list did not end after 200 pages');
+}
+
+/** Referrals: GET /referrals (all pages) = those GET /referrals/{id} answers 200 for = the rule; the rest 404. */
+async function checkReferrals(u: PoolUser, limit: number): Promise<void> {
+  const answers = await Promise.all(referrals.map((r) => as(t, u).get(`/api/v1/referrals/${r.id}`)));
+  const ok: string[] = [];
+  for (const [i, res] of answers.entries()) {
+    const r = referrals[i];
+    if (res.status === 200) {
+      ok.push(r.id);
+      // The receiver's `case` is the shared view while the referral is live and consented, else null.
+      if (u.org === r.to) {
+        const c = cases.find((x) => x.id === r.caseId)!;
+        expect({ actor: u.label, referral: r.id, case: res.body.case !== null }).toEqual({ actor: u.label, referral: r.id, case: sharedWith(u, c) && live(r) });
+      }
+    } else {
+      expect({ actor: u.label, referral: r.id, status: res.status }).toEqual({ actor: u.label, referral: r.id, status: 404 });
+    }
+  }
+  expect({ actor: u.label, readable: sorted(ok) }).toEqual({ actor: u.label, readable: sorted(referrals.filter((r) => seesReferral(u, r)).map((r) => r.id)) });
+  if (!mayList(u)) {
+    await expectDenied(u, '/api/v1/referrals');
+    return;
+  }
+  expect({ actor: u.label, listed: sorted(await listAllReferrals(u, limit)) }).toEqual({ actor: u.label, listed: sorted(ok) });
+}
+
+describe(`referrals: lists = single reads = DESIGN §2, §4, for receiving organizations too (seed ${SEED})`, () => {
+  const STATUS_PATHS = ['pending', 'accepted', 'declined', 'completed', 'cancelled'] as const;
+
+  it('after any referral (any outcome, consent kept or withdrawn), every actor’s case and referral lists agree with their single reads and the rule', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cases.filter((c) => c.status === 'open')),
+        fc.constantFrom(...STATUS_PATHS),
+        fc.boolean(),
+        actorArb(),
+        limitArb,
+        async (c, status, withdraw, other, limit) => {
+          const sender = managerOf(c.org);
+          const receiverOrg = 1 - c.org;
+          const answerer = managerOf(receiverOrg);
+          if (!c.referralConsent) {
+            const k = await as(t, sender).post(`${CASES}/${c.id}/consents`).send({ purpose: 'referral', basis: 'consent', method: 'signed' }).expect(201);
+            c.referralConsent = k.body.id;
+          }
+          const created = await as(t, sender)
+            .post(`${CASES}/${c.id}/referrals`)
+            .send({ toOrganizationId: orgs[receiverOrg].org.id, serviceType: 'health', urgency: 'normal', reason: 'property', sharedSections: ['vulnerabilities'] });
+          expect(created.status).toBe(201);
+          const r: PoolReferral = { id: created.body.id, caseId: c.id, from: c.org, to: receiverOrg, createdBy: sender.user.id, status: 'pending' };
+          referrals.push(r);
+          const step = async (who: PoolUser, action: string, body: object, to: PoolReferral['status']) => {
+            await as(t, who).post(`/api/v1/referrals/${r.id}/${action}`).send(body).expect(200);
+            r.status = to;
+          };
+          if (status === 'accepted' || status === 'completed') await step(answerer, 'accept', {}, 'accepted');
+          if (status === 'completed') await step(answerer, 'complete', { outcome: 'done' }, 'completed');
+          if (status === 'declined') await step(answerer, 'decline', { reason: 'no capacity' }, 'declined');
+          if (status === 'cancelled') await step(sender, 'cancel', { reason: 'left' }, 'cancelled');
+          if (withdraw) {
+            await as(t, sender).post(`${CASES}/${c.id}/consents/${c.referralConsent}/withdraw`).send({}).expect(200);
+            c.referralConsent = null;
+          }
+          const receivers = users.filter((u) => u.org === receiverOrg);
+          for (const u of new Set([...receivers, other])) {
+            await checkActor(u, limit);
+            await checkReferrals(u, limit);
+          }
+        },
+      ),
+      params(12),
+    );
+    // The runs made shared views and ended ones: the property was not vacuous.
+    expect(referrals.some(live)).toBe(true);
+    expect(referrals.some((r) => !live(r))).toBe(true);
   });
 });
