@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { CasesController } from './cases/cases.controller.js';
@@ -57,6 +57,7 @@ export class ApiModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        ActivitiesModule,
         PassportModule,
         ...(options.imports ?? []),
       ],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, CommonModule } from '@passerelle/common';
-import { CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -18,6 +18,7 @@ export class WorkerModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        ActivitiesModule,
       ],
     };
   }

@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './identity.js';
 export * from './audit/index.js';
 export * from './cases/index.js';
+export * from './activities/index.js';
