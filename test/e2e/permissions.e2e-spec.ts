@@ -106,10 +106,17 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
   'POST /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
   'GET /api/v1/cases/{id}/screenings': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+
+  // Group activities (issue 6): caseworkers and managers record them for their own organization, at
+  // any organization's site (the directory is public), so "other" records at the home site too.
+  // Analysts read them (counts, no personal data); the target is a "home" activity (404 elsewhere).
+  'POST /api/v1/activities': only({ caseworker: [201, 201], manager: [201, 201] }),
+  'GET /api/v1/activities': only({ caseworker: [200, 200], manager: [200, 200], analyst: [200, 200] }),
+  'GET /api/v1/activities/{id}': only({ caseworker: [200, 404], manager: [200, 404], analyst: [200, 404] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 38 * 13;
+const EXPECTED_MATRIX_SIZE = 41 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -125,6 +132,8 @@ let session: TestUser;
 let rollingRefreshToken: string;
 /** The "home" case that /cases/{id}… targets, registered at the home caseworker's site. */
 let homeCase: string;
+/** The "home" group activity that /activities/{id} targets. */
+let homeActivity: string;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -140,6 +149,13 @@ const newCaseBody = () => ({
 });
 /** A fresh open case of "home", for the actions that change its state. */
 const freshCase = async (): Promise<string> => (await homeManager().post('/api/v1/cases').send(newCaseBody()).expect(201)).body.id;
+const newActivityBody = () => ({
+  siteId: home.sites[0].id,
+  date: new Date().toISOString().slice(0, 10),
+  type: 'awareness_campaign',
+  topic: `Risks of irregular migration (${unique()})`,
+  participants: [{ sex: 'female', ageGroup: '18-59', count: 4 }],
+});
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, body, headers. */
@@ -155,6 +171,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   sites: () => home.sites[0].id,
   users: () => target.user.id,
   cases: () => homeCase,
+  activities: () => homeActivity,
 };
 
 /**
@@ -201,6 +218,7 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
     const consent = await homeManager().post(`/api/v1/cases/${homeCase}/consents`).send({ purpose: 'referral', basis: 'consent', method: 'signed' }).expect(201);
     return { params: { id: homeCase, consentId: consent.body.id }, body: { reason: 'changed their mind' } };
   },
+  'POST /api/v1/activities': () => ({ body: newActivityBody() }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -223,6 +241,7 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/cases/{id}/consents': (c) => t.db.row('SELECT count(*)::int AS n FROM consents WHERE case_id = $1', [c.params.id]),
   'POST /api/v1/cases/{id}/consents/{consentId}/withdraw': (c) => t.db.row('SELECT withdrawn_at FROM consents WHERE id = $1', [c.params.consentId]),
   'POST /api/v1/cases/{id}/screenings': (c) => t.db.row('SELECT count(*)::int AS n FROM screenings WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/activities': () => t.db.row('SELECT count(*)::int AS n FROM activities'),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -296,6 +315,7 @@ beforeAll(async () => {
   session = await makeUser(t, home, ['caseworker']);
   rollingRefreshToken = session.refreshToken;
   homeCase = await freshCase();
+  homeActivity = (await homeManager().post('/api/v1/activities').send(newActivityBody()).expect(201)).body.id;
 });
 afterAll(() => t.close());
 

@@ -9,6 +9,7 @@ import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from 
 import { ActivitiesModule, CasesModule, IdentityModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { ActivitiesController } from './activities/activities.controller.js';
 import { CasesController } from './cases/cases.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
@@ -61,7 +62,7 @@ export class ApiModule {
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, ActivitiesController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },
