@@ -1,16 +1,17 @@
 import { subject } from '@casl/ability';
 import fc from 'fast-check';
 import { type AppAbility } from '@passerelle/common';
-import { buildAbility, CasesService, OrganizationsService, ROLES, type Role, systemActor, userActor, UsersService } from '@passerelle/core';
+import { ActivitiesService, buildAbility, CasesService, OrganizationsService, ROLES, type Role, systemActor, userActor, UsersService } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, PASSWORD, type TestUser } from '../support/factories.js';
 
 /**
  * DESIGN §2 (issue 4, acceptance 3): a list never returns a record the single-record read would
- * refuse, and vice versa. Over random organizations, users with random roles and sites, and cases
- * at random sites with random assignees, for a random actor: the paged list = the records whose
- * GET /{id} answers 200 (every other one answers 404, never 403) = the records
- * `ability.can('read', …)` allows. Who may read no such record at all gets 403 on the list.
+ * refuse, and vice versa. Over random organizations, users with random roles and sites, cases
+ * at random sites with random assignees, and group activities, for a random actor: the paged list =
+ * the records whose GET /{id} answers 200 (every other one answers 404, never 403) = the records
+ * `ability.can('read', …)` allows. Who may read no such record at all gets 403 on the list (and, on
+ * /activities/{id}, 403 too: issue 6 refuses those roles the routes, whatever the record).
  *
  * The pool is random too, drawn from SEED (set PROPERTY_SEED to replay a failure).
  */
@@ -35,6 +36,8 @@ interface OrgSpec {
   sites: number;
   users: UserSpec[];
   cases: CaseSpec[];
+  /** Sites of the group activities the org records (another org's site is allowed: the index wraps). */
+  activities: number[];
 }
 const poolArb: fc.Arbitrary<OrgSpec[]> = fc.array(
   fc.record({
@@ -44,6 +47,7 @@ const poolArb: fc.Arbitrary<OrgSpec[]> = fc.array(
       maxLength: USERS_PER_ORG,
     }),
     cases: fc.array(fc.record({ site: fc.nat(2), assignee: fc.option(fc.nat(USERS_PER_ORG - 1), { nil: null }) }), { minLength: 2, maxLength: 5 }),
+    activities: fc.array(fc.nat(ORGS * 3 - 1), { minLength: 0, maxLength: 4 }),
   }),
   { minLength: ORGS, maxLength: ORGS },
 );
@@ -136,6 +140,17 @@ beforeAll(async () => {
       const assignee = c.assignee === null ? null : members[c.assignee];
       if (assignee?.user.roles.some((r) => r === 'caseworker' || r === 'manager')) await t.app.get(CasesService).assign(manager, registered.case.id, assignee.user.id);
     }
+    // Group activities, dated within the last weeks, at any organization's site created so far.
+    const sites = (await t.db.rows<{ id: string }>('SELECT id FROM sites ORDER BY created_at, id')).map((s) => s.id);
+    for (const [k, site] of spec.activities.entries()) {
+      await t.app.get(ActivitiesService).record(manager, {
+        siteId: sites[site % sites.length],
+        date: new Date(Date.now() - (k * 7 + (site % 5)) * 86_400_000).toISOString().slice(0, 10),
+        type: 'information_session',
+        topic: `Risks of irregular migration ${o}-${k}`,
+        participants: [{ sex: 'female', ageGroup: '18-59', count: 1 + k }],
+      });
+    }
     // Records no one signs in as: a deactivated user of each organization.
     const gone = await t.app.get(UsersService).create(systemActor(), {
       organizationId: org.org.id,
@@ -170,8 +185,9 @@ describe(`list = single-record read = ability.can("read") (DESIGN §2; seed ${SE
     { resource: 'sites', type: 'Site', sql: 'SELECT id, organization_id AS "organizationId" FROM sites' },
     { resource: 'organizations', type: 'Organization', sql: 'SELECT id FROM organizations' },
     { resource: 'cases', type: 'Case', sql: 'SELECT id, owning_organization_id AS "owningOrganizationId", site_id AS "siteId", assigned_to AS "assignedTo" FROM cases' },
-  ])('GET /api/v1/$resource lists exactly the records GET /api/v1/$resource/{id} answers 200 for', async ({ resource, type, sql }) => {
-    // Nothing in this file creates users, sites, organizations or cases once the pool is built.
+    { resource: 'activities', type: 'Activity', sql: 'SELECT id, owning_organization_id AS "owningOrganizationId" FROM activities', unlistable: 403 },
+  ])('GET /api/v1/$resource lists exactly the records GET /api/v1/$resource/{id} answers 200 for', async ({ resource, type, sql, unlistable = 404 }) => {
+    // Nothing in this file creates users, sites, organizations, cases or activities once the pool is built.
     const records = await t.db.rows<{ id: string }>(sql);
     await fc.assert(
       fc.asyncProperty(actorArb(), limitArb, fc.subarray(records, { maxLength: Math.min(PROBES, records.length) }), async (actor, limit, probed) => {
@@ -190,9 +206,11 @@ describe(`list = single-record read = ability.can("read") (DESIGN §2; seed ${SE
             expect({ actor: actor.label, id, status: res.status }).toEqual({ actor: actor.label, id, status: 200 });
             expect(res.body.id).toBe(id);
           } else {
-            // DESIGN §2: what a user may not see is 404, never 403 (no existence leak).
-            expect({ actor: actor.label, id, status: res.status }).toEqual({ actor: actor.label, id, status: 404 });
-            expectProblem(res, 404, 'NOT_FOUND');
+            // DESIGN §2: what a user may not see is 404, never 403 (no existence leak); a role
+            // refused the route outright gets `unlistable` whatever the record, so nothing leaks either.
+            const status = mayList ? 404 : unlistable;
+            expect({ actor: actor.label, id, status: res.status }).toEqual({ actor: actor.label, id, status });
+            expectProblem(res, status, status === 404 ? 'NOT_FOUND' : 'FORBIDDEN');
           }
         }
       }),

@@ -125,10 +125,17 @@ const MATRIX: Record<string, Row> = {
   // Alerts are personal: the target alert is the home caseworker's; it is a 404 to everyone else.
   'GET /api/v1/alerts': signedIn(200),
   'POST /api/v1/alerts/{id}/acknowledge': { anonymous: 401, ...everyRole(404), caseworker: [200, 404] },
+
+  // Group activities (issue 6): caseworkers and managers record them for their own organization, at
+  // any organization's site (the directory is public), so "other" records at the home site too.
+  // Analysts read them (counts, no personal data); the target is a "home" activity (404 elsewhere).
+  'POST /api/v1/activities': only({ caseworker: [201, 201], manager: [201, 201] }),
+  'GET /api/v1/activities': only({ caseworker: [200, 200], manager: [200, 200], analyst: [200, 200] }),
+  'GET /api/v1/activities/{id}': only({ caseworker: [200, 404], manager: [200, 404], analyst: [200, 404] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 51 * 13;
+const EXPECTED_MATRIX_SIZE = 54 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -147,6 +154,8 @@ let homeCase: string;
 /** A "home" case with a pending referral to "other" (`liveReferral`): other's shared view. */
 let referredCase: string;
 let liveReferral: string;
+/** The "home" group activity that /activities/{id} targets. */
+let homeActivity: string;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -175,6 +184,13 @@ const freshReferral = async (status: 'pending' | 'accepted' = 'pending'): Promis
   if (status === 'accepted') await as(t, callers.get('other:manager')!).post(`/api/v1/referrals/${id}/accept`).send({}).expect(200);
   return id;
 };
+const newActivityBody = () => ({
+  siteId: home.sites[0].id,
+  date: new Date().toISOString().slice(0, 10),
+  type: 'awareness_campaign',
+  topic: `Risks of irregular migration (${unique()})`,
+  participants: [{ sex: 'female', ageGroup: '18-59', count: 4 }],
+});
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, body, headers. */
@@ -191,6 +207,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   users: () => target.user.id,
   cases: () => homeCase,
   referrals: () => liveReferral,
+  activities: () => homeActivity,
 };
 
 /**
@@ -253,6 +270,7 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
     );
     return { params: { id: row!.id } };
   },
+  'POST /api/v1/activities': () => ({ body: newActivityBody() }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -282,6 +300,7 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/referrals/{id}/complete': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
   'POST /api/v1/referrals/{id}/cancel': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
   'POST /api/v1/alerts/{id}/acknowledge': (c) => t.db.row('SELECT status FROM alerts WHERE id = $1', [c.params.id]),
+  'POST /api/v1/activities': () => t.db.row('SELECT count(*)::int AS n FROM activities'),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -357,6 +376,7 @@ beforeAll(async () => {
   homeCase = await freshCase();
   referredCase = await referableCase();
   liveReferral = (await homeManager().post(`/api/v1/cases/${referredCase}/referrals`).send(referralBody()).expect(201)).body.id;
+  homeActivity = (await homeManager().post('/api/v1/activities').send(newActivityBody()).expect(201)).body.id;
 });
 afterAll(() => t.close());
 

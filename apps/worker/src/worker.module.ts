@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, CommonModule } from '@passerelle/common';
-import { CasesModule, IdentityModule, ReferralsModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, ReferralsModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -19,6 +19,7 @@ export class WorkerModule {
         IdentityModule.forRoot(config),
         CasesModule,
         ReferralsModule,
+        ActivitiesModule,
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './audit/index.js';
 export * from './cases/index.js';
 export * from './referrals/index.js';
 export * from './alerts/index.js';
+export * from './activities/index.js';

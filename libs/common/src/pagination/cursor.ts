@@ -63,7 +63,7 @@ export interface KeysetSpec<T> {
   /** Binds cursors to one list: a cursor from `cases` is invalid on `referrals`. */
   list: string;
   /** SQL expressions of the sort key, most significant first; the last must be unique (the id). */
-  columns: { expr: string; cast: 'timestamptz' | 'uuid' | 'text' | 'int' | 'numeric' }[];
+  columns: { expr: string; cast: 'timestamptz' | 'date' | 'uuid' | 'text' | 'int' | 'numeric' }[];
   direction: 'ASC' | 'DESC';
   keyOf(row: T): CursorValue[];
 }

@@ -1,6 +1,7 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
 import type { Actor, AppAbility } from '@passerelle/common';
 import { alertRules } from '../alerts/alert.rules.js';
+import { activityRules } from '../activities/activity.rules.js';
 import { auditRules } from '../audit/audit.rules.js';
 import { caseRules } from '../cases/case.rules.js';
 import { organizationRules } from '../organizations/organization.rules.js';
@@ -21,7 +22,7 @@ export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
 export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
-const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules];
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules];
 
 export function buildAbility(input: AbilityInput): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
