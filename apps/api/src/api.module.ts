@@ -61,10 +61,11 @@ export class ApiModule {
         IdentityModule.forRoot(config),
         CasesModule,
         ReferralsModule,
+        ActivitiesModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },
