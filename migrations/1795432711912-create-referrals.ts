@@ -157,10 +157,16 @@ export class CreateReferrals1795432711912 implements MigrationInterface {
             SELECT r.id AS referral_id, r.case_id, r.to_organization_id AS organization_id, r.shared_sections AS sections
             FROM referrals r
             WHERE r.status IN ('pending', 'accepted')
-              AND EXISTS (
-                SELECT 1 FROM consents k
+              AND COALESCE((
+                SELECT true FROM consents k
                 WHERE k.case_id = r.case_id AND k.purpose = 'referral' AND k.withdrawn_at IS NULL
-                  AND (cardinality(k.organization_ids) = 0 OR r.to_organization_id = ANY (k.organization_ids)))
+                  AND (cardinality(k.organization_ids) = 0 OR r.to_organization_id = ANY (k.organization_ids))
+                LIMIT 1), false)
+        `);
+        // A correlated probe per live referral (a scalar subquery, never turned into a hash join
+        // over every consent), served by this index of the active referral consents.
+        await queryRunner.query(`
+            CREATE INDEX "consents_referral_active_idx" ON "consents" ("case_id") WHERE purpose = 'referral' AND withdrawn_at IS NULL
         `);
         // The shares of one receiving organization (the case list's scope) and the overdue job's scan.
         await queryRunner.query(`
@@ -179,6 +185,7 @@ export class CreateReferrals1795432711912 implements MigrationInterface {
         await queryRunner.query(`DROP INDEX "public"."audit_events_case_id_idx"`);
         await queryRunner.query(`DROP INDEX "public"."referrals_pending_respond_by_idx"`);
         await queryRunner.query(`DROP INDEX "public"."referrals_live_to_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."consents_referral_active_idx"`);
         await queryRunner.query(`DROP VIEW "case_shares"`);
         await queryRunner.query(`
             ALTER TABLE "service_records" DROP CONSTRAINT "service_records_referral_id_fkey"

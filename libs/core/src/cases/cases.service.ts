@@ -12,7 +12,9 @@ import {
   type Page,
   type PageRequest,
   paginate,
+  paginateUnion,
   readableBy,
+  readableByBranches,
   validationFailed,
 } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
@@ -158,7 +160,43 @@ export class CasesService implements OnModuleInit {
   }
 
   async list(actor: Actor, filter: CaseFilter, page: PageRequest): Promise<Page<CaseView>> {
-    const qb = this.visible(this.db.manager, actor);
+    const q = filter.q?.trim();
+    if (q && !CASE_NUMBER.test(q.toUpperCase())) {
+      // Accent- and case-insensitive, typo-tolerant: trigram word similarity of the query against
+      // all names, so given/family order does not matter (DESIGN §3). Ranked by relevance: one
+      // page of the best `limit` matches (nextCursor null); refine the query to see others.
+      const score = 'word_similarity(lower(f_unaccent(:q)), c.search_name)';
+      const items = await this.filtered(this.visible(this.db.manager, actor), filter)
+        .andWhere('lower(f_unaccent(:q)) <% c.search_name', { q })
+        .orderBy(score, 'DESC')
+        .addOrderBy('c.id', 'ASC')
+        .limit(page.limit ?? 50)
+        .getMany();
+      return { items: items.map((c) => this.summary(actor, c)), nextCursor: null };
+    }
+    // Newest first, one query per branch of the scope (own cases; cases shared by a referral),
+    // each along its index, merged: one OR would sort every match (issue 6 closing note).
+    const branches = readableByBranches(this.db.manager, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD, (r) => !('sharedWith' in (r.conditions ?? {})));
+    const found = await paginateUnion<Case>(
+      branches.map((qb) => this.filtered(qb, filter)),
+      page,
+      {
+        list: 'cases',
+        columns: [
+          { expr: 'c.registered_at', cast: 'timestamptz' },
+          { expr: 'c.id', cast: 'uuid' },
+        ],
+        direction: 'DESC',
+        keyOf: (c) => [c.registeredAt.toISOString(), c.id],
+      },
+      this.cursors,
+    );
+    return { items: found.items.map((c) => this.summary(actor, c)), nextCursor: found.nextCursor };
+  }
+
+  private filtered(qb: SelectQueryBuilder<Case>, filter: CaseFilter): SelectQueryBuilder<Case> {
+    const q = filter.q?.trim();
+    if (q && CASE_NUMBER.test(q.toUpperCase())) qb.andWhere('c.case_number = :exact', { exact: q.toUpperCase() });
     if (filter.caseNumber) qb.andWhere('c.case_number = :caseNumber', { caseNumber: filter.caseNumber.toUpperCase() });
     if (filter.nationality) qb.andWhere('c.nationality = :nationality', { nationality: filter.nationality });
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
@@ -168,32 +206,7 @@ export class CasesService implements OnModuleInit {
     // Whole days in Mali's time (UTC), whatever the session's zone: `registeredTo` includes the day it names.
     if (filter.registeredFrom) qb.andWhere(`c.registered_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.registeredFrom });
     if (filter.registeredTo) qb.andWhere(`c.registered_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.registeredTo });
-    const q = filter.q?.trim();
-    if (q && CASE_NUMBER.test(q.toUpperCase())) {
-      qb.andWhere('c.case_number = :exact', { exact: q.toUpperCase() });
-    } else if (q) {
-      // Accent- and case-insensitive, typo-tolerant: trigram word similarity of the query against
-      // all names, so given/family order does not matter (DESIGN §3). Ranked by relevance: one
-      // page of the best `limit` matches (nextCursor null); refine the query to see others.
-      const score = 'word_similarity(lower(f_unaccent(:q)), c.search_name)';
-      const items = await qb
-        .andWhere('lower(f_unaccent(:q)) <% c.search_name', { q })
-        .orderBy(score, 'DESC')
-        .addOrderBy('c.id', 'ASC')
-        .limit(page.limit ?? 50)
-        .getMany();
-      return { items: items.map((c) => this.summary(actor, c)), nextCursor: null };
-    }
-    const found = await paginate<Case>(qb, page, {
-      list: 'cases',
-      columns: [
-        { expr: 'c.registered_at', cast: 'timestamptz' },
-        { expr: 'c.id', cast: 'uuid' },
-      ],
-      direction: 'DESC',
-      keyOf: (c) => [c.registeredAt.toISOString(), c.id],
-    }, this.cursors);
-    return { items: found.items.map((c) => this.summary(actor, c)), nextCursor: found.nextCursor };
+    return qb;
   }
 
   update(actor: Actor, id: string, expectedVersion: number, patch: UpdateCaseInput): Promise<CaseView> {

@@ -5,6 +5,8 @@ import type { ConsentBasis, ConsentMethod, ConsentPurpose } from '../cases/case-
 /** A consent per purpose (DESIGN §3): withdrawal takes effect at once (withdrawnAt). */
 @Entity('consents')
 @Index('consents_case_purpose_idx', ['caseId', 'purpose'])
+// Active referral consents, probed by the case_shares view (migration 1795432711912).
+@Index('consents_referral_active_idx', { synchronize: false })
 @Check('consents_purpose_check', `purpose IN ('registration', 'referral', 'return', 'reintegration', 'photo')`)
 @Check('consents_basis_check', `basis IN ('consent', 'vital_interest')`)
 @Check('consents_method_check', `method IN ('verbal', 'signed', 'thumbprint')`)

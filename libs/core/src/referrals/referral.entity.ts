@@ -70,5 +70,6 @@ export class Referral {
   /** For the rules (never stored): the case's site and assignee now, and whether this referral shares the case now. */
   @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;
   @VirtualColumn({ query: caseAssigneeSql }) caseAssignedTo: string | null;
-  @VirtualColumn({ type: 'boolean', query: (r) => `EXISTS (SELECT 1 FROM case_shares s WHERE s.referral_id = ${r}.id)` }) live: boolean;
+  // A scalar subquery, so PostgreSQL probes the one referral per row instead of hashing every live share.
+  @VirtualColumn({ type: 'boolean', query: (r) => `COALESCE((SELECT true FROM case_shares s WHERE s.referral_id = ${r}.id LIMIT 1), false)` }) live: boolean;
 }
