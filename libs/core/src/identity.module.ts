@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import type { AppConfig } from '@passerelle/common';
@@ -9,6 +10,13 @@ import { ServicesDirectoryService } from './sites/services-directory.service.js'
 import { SitesService } from './sites/sites.service.js';
 import { UsersService } from './users/users.service.js';
 
+/**
+ * The HMAC key of access tokens as a KeyObject. Given a string, jsonwebtoken first tries to parse
+ * it as a PEM public (verify) or private (sign) key, which throws, on every call: 30 % of the
+ * API's CPU on GET /cases/{id} in the benchmark (issue 12).
+ */
+export const accessTokenKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret));
+
 const SERVICES = [AuthService, OrganizationsService, SitesService, UsersService, ServicesDirectoryService, SeedService];
 
 /** Organizations, sites, users, authentication and the audit trail (issue 4). */
@@ -18,7 +26,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       global: true,
-      imports: [AuditModule, JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
+      imports: [AuditModule, JwtModule.register({ secret: accessTokenKey(config.jwtSecret) as unknown as string, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
       providers: SERVICES,
       exports: [...SERVICES, JwtModule],
     };

@@ -6,7 +6,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { type Actor, APP_CONFIG, type AppConfig, DomainError } from '@passerelle/common';
-import { type AccessTokenPayload, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
+import { type AccessTokenPayload, accessTokenKey, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
 import { ApiProblems } from './openapi.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
@@ -38,7 +38,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // A KeyObject, not the string: see accessTokenKey.
+      secretOrKey: accessTokenKey(config.jwtSecret) as unknown as string,
       algorithms: ['HS256'],
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
