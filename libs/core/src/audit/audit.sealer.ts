@@ -39,15 +39,18 @@ export class AuditSealer implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const [{ locked }] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK]);
       if (!locked) return 0; // another sealer is at work
-      const events: ChainedEvent[] = await em.query(
-        `SELECT ${EVENT_COLUMNS} FROM audit_events e
-         WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id)
-         ORDER BY e.seq LIMIT $1`,
+      // The queue (a trigger fills it with every new event); an event already sealed (e.g. by a
+      // bulk loader that writes seals itself) only leaves the queue.
+      const events: (ChainedEvent & { sealed: boolean })[] = await em.query(
+        `SELECT ${EVENT_COLUMNS}, EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id) AS sealed
+         FROM audit_unsealed u JOIN audit_events e ON e.id = u.event_id
+         ORDER BY u.seq LIMIT $1`,
         [batch],
       );
       const heads = new Map<string, { position: number; hash: string }>();
       const now = this.clock.now();
-      for (const e of events) {
+      const seals: { event_id: string; chain: string; position: number; prev_hash: string; hash: string }[] = [];
+      for (const e of events.filter((x) => !x.sealed)) {
         const chain = chainOf(e.organization_id);
         let head = heads.get(chain);
         if (!head) {
@@ -55,16 +58,19 @@ export class AuditSealer implements OnModuleInit {
           head = last ? { position: Number(last.position), hash: last.hash } : { position: 0, hash: GENESIS_HASH };
         }
         const hash = eventHash(head.hash, e);
-        await em.query('INSERT INTO audit_seals (event_id, chain, position, prev_hash, hash, sealed_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-          e.id,
-          chain,
-          head.position + 1,
-          head.hash,
-          hash,
-          now,
-        ]);
+        seals.push({ event_id: e.id, chain, position: head.position + 1, prev_hash: head.hash, hash });
         heads.set(chain, { position: head.position + 1, hash });
       }
+      // One statement for the batch, not one round trip per event.
+      if (seals.length) {
+        await em.query(
+          `INSERT INTO audit_seals (event_id, chain, position, prev_hash, hash, sealed_at)
+           SELECT event_id, chain, position, prev_hash, hash, $2 FROM jsonb_to_recordset($1::jsonb)
+             AS x(event_id uuid, chain text, position bigint, prev_hash text, hash text)`,
+          [JSON.stringify(seals), now],
+        );
+      }
+      if (events.length) await em.query('DELETE FROM audit_unsealed WHERE event_id = ANY($1::uuid[])', [events.map((e) => e.id)]);
       return events.length;
     });
   }
