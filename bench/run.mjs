@@ -36,6 +36,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string' },
     seed: { type: 'string', default: '12' },
     'search-name': { type: 'string', default: 'precomputed' },
+    'seed-threads': { type: 'string', default: '2' },
     only: { type: 'string' },
     worker: { type: 'boolean', default: true },
     'no-worker': { type: 'boolean', default: false },
@@ -60,6 +61,7 @@ if (opts.help) {
   --only a,b            run only these scenario ids (${SCENARIOS.map((s) => s.id).join(', ')})
   --search-name S       how the seed fills cases.search_name: ${SEARCH_NAME_STRATEGIES.join(' | ')} (default precomputed)
   --seed N              PRNG seed of the dataset (default 12)
+  --seed-threads N      generator threads of the seed (default 2: one per core)
   --data-dir DIR        keep the embedded cluster in DIR and reuse its data on the next run
   --seed-only           stop after seeding (measure the load)
   --no-worker           do not start the worker
@@ -79,6 +81,7 @@ const cfg = {
   rounds: Number(opts.rounds ?? 3),
   seed: Number(opts.seed),
   searchName: opts['search-name'],
+  seedThreads: Number(opts['seed-threads']),
   worker: opts.worker && !opts['no-worker'],
   build: opts.build && !opts['no-build'],
   explain: opts.explain && !opts['no-explain'],
@@ -243,7 +246,7 @@ try {
     results.dataset = { cases: existing, reused: true };
   } else {
     log(`== seeding ${cfg.cases.toLocaleString('en')} cases (COPY, search_name ${cfg.searchName})`);
-    const seeded = await seedDataset({ url: database.url, cases: cfg.cases, seed: cfg.seed, searchNameStrategy: cfg.searchName, dataEncryptionKey: secret.DATA_ENCRYPTION_KEY, log });
+    const seeded = await seedDataset({ url: database.url, cases: cfg.cases, seed: cfg.seed, searchNameStrategy: cfg.searchName, threads: cfg.seedThreads, dataEncryptionKey: secret.DATA_ENCRYPTION_KEY, log });
     results.dataset = { cases: cfg.cases, reused: false, seedingMs: seeded.timings.totalMs, ...seeded };
     log(`   seeded in ${(seeded.timings.totalMs / 1000).toFixed(1)} s: ${Object.entries(seeded.rowCounts).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}`);
     log(`   phases (ms): ${JSON.stringify(seeded.timings)}`);

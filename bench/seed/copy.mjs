@@ -15,7 +15,9 @@ const scalar = (v) => {
   if (v instanceof Date) return v.toISOString();
   return String(v);
 };
-const json = (v) => (v === null || v === undefined ? NULL : text(JSON.stringify(v)));
+// A string given for a json/jsonb column is taken as JSON already serialized (the generators
+// serialize each section once and reuse the text).
+const json = (v) => (v === null || v === undefined ? NULL : text(typeof v === 'string' ? v : JSON.stringify(v)));
 const bytea = (v) => (v === null || v === undefined ? NULL : `\\\\x${v.toString('hex')}`);
 const array = (v) => {
   if (v === null || v === undefined) return NULL;

@@ -6,7 +6,16 @@ import { RECALL_SET } from './recall.mjs';
 
 const DAY = 86_400_000;
 const pad6 = (n) => String(n).padStart(6, '0');
-const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+const dayCache = new Map();
+/** 'YYYY-MM-DD' of a time, cached per day (the generator asks for the same days over and over). */
+const isoDate = (ms) => {
+  const day = Math.floor(ms / DAY);
+  let s = dayCache.get(day);
+  if (s === undefined) dayCache.set(day, (s = new Date(day * DAY).toISOString().slice(0, 10)));
+  return s;
+};
+const PLACES_JSON = Object.fromEntries(Object.entries(V.PLACES).map(([k, v]) => [k, v.map((p) => JSON.stringify(p))]));
+const ROUTES_JSON = V.ROUTES.map((r) => JSON.stringify(r));
 
 const pickMaleGiven = weighted(V.MALE_GIVEN);
 const pickFemaleGiven = weighted(V.FEMALE_GIVEN);
@@ -18,7 +27,27 @@ const pickTravelling = weighted(V.TRAVELLING_WITH);
 const pickEducation = weighted(V.EDUCATION);
 const pickVulnerability = weighted(V.VULNERABILITIES);
 const pickClosure = weighted(V.CLOSURE_REASONS);
-const pickOrg = weighted(V.ORG_WEIGHTS);
+
+/**
+ * Splits the demo organizations into `n` groups of about equal case volume, so that `n`
+ * generator threads work independently: case numbers and audit chains are per organization.
+ */
+export function partitionOrganizations(n, cases) {
+  const bins = Array.from({ length: n }, () => ({ orgCodes: [], weight: 0 }));
+  for (const [code, w] of [...V.ORG_WEIGHTS].sort((a, b) => b[1] - a[1])) {
+    const bin = bins.reduce((a, b) => (b.weight < a.weight ? b : a));
+    bin.orgCodes.push(code);
+    bin.weight += w;
+  }
+  const total = bins.reduce((s, b) => s + b.weight, 0);
+  const used = bins.filter((b) => b.weight > 0);
+  let left = cases;
+  return used.map((b, k) => {
+    const share = k === used.length - 1 ? left : Math.round((cases * b.weight) / total);
+    left -= share;
+    return { orgCodes: b.orgCodes, cases: share };
+  });
+}
 
 /** Every name the generator can write: normalized once by PostgreSQL's own f_unaccent (see seed.mjs). */
 export function nameVocabulary() {
@@ -38,19 +67,20 @@ export function assertRecallNamesAreUnique() {
  * ctx: { rnd, now: Date, cases: number, orgs: [{ id, code, sites: [{ id, name }], caseworker, manager }],
  *        normalize: Map<name, lower(f_unaccent(name))>, cipher: FieldCipher }
  */
-export function createCaseFactory(ctx) {
+export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => code)) {
   const { rnd, cases: total } = ctx;
+  const pickOrg = weighted(V.ORG_WEIGHTS.filter(([code]) => orgCodes.includes(code)));
   const end = ctx.now.getTime() - 3_600_000;
   const start = Date.UTC(ctx.now.getUTCFullYear() - 5, 0, 1);
   const step = (end - start) / total;
   const orgByCode = new Map(ctx.orgs.map((o) => [o.code, o]));
-  for (const [code] of V.ORG_WEIGHTS) if (!orgByCode.has(code)) throw new Error(`demo organization ${code} is missing (was the demo seed run?)`);
+  for (const code of orgCodes) if (!orgByCode.has(code)) throw new Error(`demo organization ${code} is missing (was the demo seed run?)`);
   const sitePickers = new Map(
     ctx.orgs.map((o) => [o.code, weighted(o.sites.map((s) => [s, V.SITE_WEIGHTS[s.name] ?? 10]))]),
   );
   const counters = new Map(); // `${orgId}:${year}` -> last number
   // The planted recall persons, spread evenly over the dataset (all at IOM-ML, Gao transit centre).
-  const planted = new Map(RECALL_SET.map((p, k) => [Math.floor(((k + 0.5) * total) / RECALL_SET.length), p]));
+  const planted = new Map(orgCodes.includes('IOM-ML') ? RECALL_SET.map((p, k) => [Math.floor(((k + 0.5) * total) / RECALL_SET.length), p]) : []);
   const iom = orgByCode.get('IOM-ML');
   const gao = iom.sites.find((s) => s.name === 'Centre de transit OIM Gao') ?? iom.sites[0];
   let household = null;
@@ -94,22 +124,21 @@ export function createCaseFactory(ctx) {
     const contact = rnd.chance(0.6)
       ? { phone: `${V.DIAL[nationality] ?? '+223'} ${60 + rnd.int(40)} ${String(rnd.int(100)).padStart(2, '0')} ${String(rnd.int(100)).padStart(2, '0')} ${String(rnd.int(100)).padStart(2, '0')}` }
       : {};
+    // Sections are built with their keys in sorted order, so JSON.stringify gives the canonical
+    // form the audit hash chain uses (checked against canonicalJson in tables.mjs).
     const documents = nationality && rnd.chance(0.3)
-      ? [{ type: rnd.pick(['national_id', 'passport', 'consular_card', 'birth_certificate']), number: `${nationality.slice(0, 2)}${1_000_000 + rnd.int(8_999_999)}`, issuingCountry: nationality }]
+      ? [{ issuingCountry: nationality, number: `${nationality.slice(0, 2)}${1_000_000 + rnd.int(8_999_999)}`, type: rnd.pick(['national_id', 'passport', 'consular_card', 'birth_certificate']) }]
       : [];
     const departureMs = registeredMs - (10 + rnd.int(400)) * DAY;
-    const journey = {
-      countryOfOrigin: nationality ?? undefined,
-      placeOfOrigin: nationality ? rnd.pick(V.PLACES[nationality]) : undefined,
-      departureDate: isoDate(departureMs),
-      intendedDestination: pickDestination(rnd),
-      route: rnd.pick(V.ROUTES),
-      reasonsForMigration: [pickReason(rnd)],
-      travellingWith: pickTravelling(rnd),
-      educationLevel: pickEducation(rnd),
-      employmentBeforeDeparture: rnd.pick(V.EMPLOYMENT),
-      moneySpent: rnd.chance(0.5) ? { amount: 50_000 + rnd.int(200) * 5_000, currency: 'XOF' } : undefined,
-    };
+    // The journey is written straight as its JSON text (the costliest section to build as an
+    // object and serialize), keys in sorted order; vocabulary items are pre-serialized.
+    const money = rnd.chance(0.5) ? `"moneySpent":{"amount":${50_000 + rnd.int(200) * 5_000},"currency":"XOF"},` : '';
+    const journeyJson =
+      `{${nationality ? `"countryOfOrigin":"${nationality}",` : ''}"departureDate":"${isoDate(departureMs)}",` +
+      `"educationLevel":"${pickEducation(rnd)}","employmentBeforeDeparture":"${rnd.pick(V.EMPLOYMENT)}",` +
+      `"intendedDestination":"${pickDestination(rnd)}",${money}` +
+      `${nationality ? `"placeOfOrigin":${rnd.pick(PLACES_JSON[nationality])},` : ''}"reasonsForMigration":["${pickReason(rnd)}"],` +
+      `"route":${rnd.pick(ROUTES_JSON)},"travellingWith":"${pickTravelling(rnd)}"}`;
     const flags = [];
     if (rnd.chance(0.2)) {
       flags.push(pickVulnerability(rnd));
@@ -119,13 +148,14 @@ export function createCaseFactory(ctx) {
       }
     }
     if (minor && !flags.includes('unaccompanied_child') && rnd.chance(0.4)) flags.push('unaccompanied_child');
-    const assessedAt = new Date(registeredMs).toISOString();
-    const vulnerabilities = flags.map((flag) => ({ flag, assessedBy: creator, assessedAt }));
+    const registeredIso = registeredAt.toISOString();
+    const assessedAt = registeredIso;
+    const vulnerabilities = flags.map((flag) => ({ assessedAt, assessedBy: creator, flag }));
     // Families travelling together share a household id with the previous case.
     if (household && household.left > 0 && rnd.chance(0.7)) household.left--;
     else household = rnd.chance(0.05) ? { id: rnd.uuid(), left: 1 + rnd.int(4) } : null;
     const householdId = household?.id ?? null;
-    const householdSection = householdId ? { size: 2 + rnd.int(5), relationshipToHead: rnd.pick(['head', 'spouse', 'child', 'sibling']) } : {};
+    const householdSection = householdId ? { relationshipToHead: rnd.pick(['head', 'spouse', 'child', 'sibling']), size: 2 + rnd.int(5) } : {};
     const sensitive = rnd.chance(0.03) ? { narrative: rnd.pick(V.NARRATIVES), protectionConcerns: flags.length ? [...flags] : ['other'] } : null;
     const sealed = sensitive ? ctx.cipher.encrypt(sensitive, id) : null;
 
@@ -165,7 +195,7 @@ export function createCaseFactory(ctx) {
       searchName,
       contact,
       documents,
-      journey: JSON.parse(JSON.stringify(journey)), // drops the undefined members, as the API stores it
+      registeredIso,
       vulnerabilities,
       vulnerabilityFlags: flags,
       household: householdSection,
@@ -174,6 +204,14 @@ export function createCaseFactory(ctx) {
       viewedAt: viewedMs && viewedMs < end ? new Date(viewedMs) : null,
       updatedAt: new Date(updatedMs),
       creator,
+      // Serialized once: the case row and the audit event's changes both use them.
+      json: {
+        contact: JSON.stringify(contact),
+        documents: JSON.stringify(documents),
+        journey: journeyJson,
+        vulnerabilities: JSON.stringify(vulnerabilities),
+        household: JSON.stringify(householdSection),
+      },
     };
   }
 
@@ -193,7 +231,7 @@ export function snapshotOf(c) {
     languages: c.languages,
     contact: c.contact,
     documents: c.documents,
-    journey: c.journey,
+    journey: JSON.parse(c.json.journey),
     vulnerabilities: c.vulnerabilityFlags,
     household: c.household,
     householdId: c.householdId,

@@ -1,5 +1,7 @@
 // A seeded PRNG (mulberry32), so the same --seed gives the same dataset, and weighted pickers.
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function createRandom(seed = 12) {
   let a = seed >>> 0;
   const next = () => {
@@ -10,7 +12,7 @@ export function createRandom(seed = 12) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const u32 = () => (next() * 4294967296) >>> 0;
-  const hex8 = () => u32().toString(16).padStart(8, '0');
+  const word = (x) => HEX[x >>> 24] + HEX[(x >>> 16) & 255] + HEX[(x >>> 8) & 255] + HEX[x & 255];
   return {
     next,
     int: (n) => Math.floor(next() * n),
@@ -18,12 +20,15 @@ export function createRandom(seed = 12) {
     pick: (list) => list[Math.floor(next() * list.length)],
     /** A version-4 UUID from the PRNG (deterministic per seed). */
     uuid() {
-      const a1 = hex8();
-      const b = hex8();
-      const c = hex8();
-      const d = hex8();
-      const variant = ((parseInt(c[0], 16) & 0x3) | 0x8).toString(16);
-      return `${a1}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+      const a1 = word(u32());
+      const b = u32();
+      const c = u32();
+      const d = word(u32());
+      const b1 = HEX[b >>> 24] + HEX[(b >>> 16) & 255];
+      const b2 = HEX[0x40 | ((b >>> 8) & 0x0f)] + HEX[b & 255];
+      const c1 = HEX[0x80 | ((c >>> 24) & 0x3f)] + HEX[(c >>> 16) & 255];
+      const c2 = HEX[(c >>> 8) & 255] + HEX[c & 255];
+      return `${a1}-${b1}-${b2}-${c1}-${c2}${d}`;
     },
   };
 }

@@ -5,8 +5,8 @@
 // VACUUM ANALYZE. Nothing under apps/ or libs/ runs here except pure helpers from the build
 // (FieldCipher, the audit diff and hash chain), so the rows are what the API would write.
 import pg from 'pg';
-import { createRandom } from './random.mjs';
-import { assertRecallNamesAreUnique, createCaseFactory, nameVocabulary } from './dataset.mjs';
+import { Worker } from 'node:worker_threads';
+import { assertRecallNamesAreUnique, nameVocabulary, partitionOrganizations } from './dataset.mjs';
 import { openCopy } from './copy.mjs';
 import { TABLES } from './tables.mjs';
 
@@ -24,14 +24,10 @@ async function pool(n, jobs) {
   }));
 }
 
-export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 'precomputed', dataEncryptionKey, parallel = 2, log = () => {} }) {
+export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 'precomputed', dataEncryptionKey, parallel = 2, threads = 2, log = () => {} }) {
   if (!SEARCH_NAME_STRATEGIES.includes(searchNameStrategy)) throw new Error(`--search-name must be one of ${SEARCH_NAME_STRATEGIES.join(', ')}`);
   assertRecallNamesAreUnique();
-  const [{ FieldCipher }, { diff }, chain] = await Promise.all([
-    import(dist('libs/common/src/crypto/field-cipher.js')),
-    import(dist('libs/core/src/audit/audit.writer.js')),
-    import(dist('libs/core/src/audit/audit-chain.js')),
-  ]);
+  const chain = await import(dist('libs/core/src/audit/audit-chain.js'));
   const timings = {};
   const started = performance.now();
   const db = new pg.Client({ connectionString: url });
@@ -77,21 +73,17 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       manager: userId('manager', o.code),
     }));
     const { rows: normRows } = await db.query('SELECT w, lower(f_unaccent(w)) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
-    const rnd = createRandom(seed);
     const { rows: [{ seq, txid }] } = await db.query(
       `SELECT COALESCE((SELECT max(seq) FROM audit_events), 0)::text AS seq, pg_current_xact_id()::text AS txid`,
     );
     const ctx = {
-      rnd,
       now: new Date(),
       cases,
       orgs,
       normalize: new Map(normRows.map((r) => [r.w, r.n])),
-      cipher: new FieldCipher(dataEncryptionKey),
       searchNameStrategy,
-      audit: { seq: Number(seq), txid: Number(txid), pending: [], heads: new Map(), diff, chain },
+      audit: { seq: Number(seq), txid: Number(txid), heads: new Map(), chain },
     };
-    ctx.factory = createCaseFactory(ctx);
     timings.prepareMs = since(started);
 
     // ---- drop indexes, keys and foreign keys of the loaded tables ------------------------
@@ -120,34 +112,59 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     await db.query('COMMIT');
     timings.dropMs = since(t);
 
-    // ---- one generation pass, one COPY per table -----------------------------------------
+    // ---- generation threads, one COPY per table per thread ---------------------------------
     t = performance.now();
-    const clients = [];
-    const streams = new Map();
-    for (const g of active.filter((x) => x.perCase || x.before)) {
+    // What is not per case (the seals of the demo seed's own events) is written from here first.
+    const beforeGenerators = active.filter((g) => g.before);
+    if (beforeGenerators.length) {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
-      await c.query("SET synchronous_commit = off");
-      clients.push(c);
-      streams.set(g.table, await openCopy(c, g.table, g.columns, schema.get(g.table)));
+      for (const g of beforeGenerators) {
+        const s = await openCopy(c, g.table, g.columns, schema.get(g.table));
+        await g.before(ctx, db, (values) => s.write(values));
+        await s.end();
+      }
+      await c.end();
     }
-    for (const g of active) if (g.before) await g.before(ctx, db, (values) => streams.get(g.table).write(values));
-    const emitters = active.filter((g) => g.perCase).map((g) => {
-      const s = streams.get(g.table);
-      return { g, emit: (values) => s.write(values) };
-    });
-    const all = [...streams.values()];
-    const progressEvery = Math.max(1, Math.floor(cases / 10));
-    for (let i = 0; i < cases; i++) {
-      const c = ctx.factory.make(i);
-      for (const { g, emit } of emitters) g.perCase(c, ctx, emit);
-      for (const s of all) if (s.backpressure) await s.backpressure;
-      if ((i + 1) % progressEvery === 0) log(`  generated ${i + 1} cases (${since(t)} ms)`);
-    }
-    await Promise.all(all.map((s) => s.end()));
-    await Promise.all(clients.map((c) => c.end()));
+    const perCase = active.filter((g) => g.perCase).map((g) => g.table);
+    const partitions = partitionOrganizations(threads, cases);
+    let firstSeq = ctx.audit.seq;
+    let firstTxid = ctx.audit.txid;
+    const results = await Promise.all(partitions.map((part, index) => {
+      const data = {
+        index,
+        url,
+        seed,
+        now: ctx.now.toISOString(),
+        cases: part.cases,
+        orgCodes: part.orgCodes,
+        orgs,
+        normalize: [...ctx.normalize],
+        dataEncryptionKey,
+        searchNameStrategy,
+        tables: perCase,
+        types: Object.fromEntries(perCase.map((tbl) => [tbl, [...schema.get(tbl)]])),
+        heads: [...ctx.audit.heads],
+        firstSeq,
+        firstTxid,
+      };
+      // At most 4 audit events per case: each thread's seq values stay in their own range.
+      firstSeq += part.cases * 4 + 1;
+      firstTxid += part.cases * 4 + 1;
+      return new Promise((resolve, reject) => {
+        const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+        worker.on('message', (m) => (m.progress ? log(`  ${m.progress}`) : m.done && resolve(m)));
+        worker.on('error', reject);
+        worker.on('exit', (code) => code !== 0 && reject(new Error(`seed thread ${index} exited with ${code}`)));
+      });
+    }));
     timings.copyMs = since(t);
-    const rowCounts = Object.fromEntries(all.map((s) => [s.table, s.rows]));
+    timings.threads = results.map((r) => ({ orgs: r.orgCodes, ms: r.ms, waitedForPostgresMs: r.waitedMs }));
+    const rowCounts = {};
+    for (const r of results) for (const [tbl, n] of Object.entries(r.rowCounts)) rowCounts[tbl] = (rowCounts[tbl] ?? 0) + n;
+    ctx.factory = { counters: new Map(results.flatMap((r) => r.counters)) };
+    ctx.audit.seq = Math.max(ctx.audit.seq, ...results.map((r) => r.lastSeq));
+    const planted = results.flatMap((r) => r.planted);
 
     // ---- search_name recomputed in SQL (strategy sql-after) --------------------------------
     if (searchNameStrategy === 'sql-after' && loaded.includes('cases')) {
@@ -203,7 +220,7 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
        FROM cases TABLESAMPLE SYSTEM (5)`,
     );
     if (check.wrong) throw new Error(`search_name differs from the trigger's value in ${check.wrong} of ${check.checked} sampled cases`);
-    return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted: [...ctx.factory.planted].map(([i, p]) => ({ i, ...p })) };
+    return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted };
   } finally {
     await db.end();
   }

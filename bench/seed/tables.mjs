@@ -5,6 +5,7 @@
 // generator functions is planned: it is reported as skipped until someone writes it. Tables
 // that do not exist in the migrated schema are skipped too (information_schema decides), so
 // this list can name features before they land: add referrals/stays/returns here as they do.
+import { createHash } from 'node:crypto';
 import { snapshotOf } from './dataset.mjs';
 
 const CASE_COLUMNS = [
@@ -20,14 +21,14 @@ const cases = {
   perCase(c, ctx, emit) {
     emit([
       c.id, c.caseNumber, c.org.id, c.site.id, c.status, c.closureReason, c.closedAt, c.version, c.assignedTo,
-      c.householdId, c.registeredAt, c.givenName, c.familyName, c.otherNames, c.sex, c.dateOfBirth, c.birthYear,
+      c.householdId, c.registeredIso, c.givenName, c.familyName, c.otherNames, c.sex, c.dateOfBirth, c.birthYear,
       c.birthDateEstimated, c.nationality, c.languages,
       // With the search-name trigger enabled (--search-name trigger) or recomputed after the load
       // (sql-after), the database writes it; otherwise it is PostgreSQL's own normalization of
       // each name (dataset.mjs), joined as the trigger joins them.
       ctx.searchNameStrategy === 'precomputed' ? c.searchName : '',
-      c.contact, c.documents, c.journey, c.vulnerabilities, c.vulnerabilityFlags, c.household,
-      c.sealed?.data ?? null, c.sealed?.keyId ?? null, c.registeredAt, c.updatedAt, c.creator, c.assignedTo ?? c.creator,
+      c.json.contact, c.json.documents, c.json.journey, c.json.vulnerabilities, c.vulnerabilityFlags, c.json.household,
+      c.sealed?.data ?? null, c.sealed?.keyId ?? null, c.registeredIso, c.updatedAt, c.creator, c.assignedTo ?? c.creator,
     ]);
   },
   /** Case numbers must not collide with the next POST /cases: advance the gapless counters. */
@@ -53,7 +54,7 @@ const consents = {
     const r = rnd.next();
     const method = r < 0.7 ? 'verbal' : r < 0.9 ? 'signed' : 'thumbprint';
     const basis = rnd.chance(0.97) ? 'consent' : 'vital_interest';
-    emit([rnd.uuid(), c.id, c.org.id, 'registration', basis, method, [], null, c.creator, c.registeredAt, null, null, null]);
+    emit([rnd.uuid(), c.id, c.org.id, 'registration', basis, method, [], null, c.creator, c.registeredIso, null, null, null]);
     // A referral consent for some: to one partner organization.
     if (rnd.chance(0.15)) {
       const partner = rnd.pick(ctx.orgs).id;
@@ -62,6 +63,43 @@ const consents = {
     }
   },
 };
+
+const J = JSON.stringify;
+
+/**
+ * The changes of 'case.created' as the API records them — diff(null, snapshot(c)) of
+ * cases.service.ts — serialized directly in canonical form (sorted keys, {new, old}); sampled
+ * cases are checked against the project's own diff() and canonicalJson() (checkCreated).
+ */
+function createdChanges(c) {
+  const parts = [];
+  const add = (key, json) => {
+    if (json !== null) parts.push(`"${key}":{"new":${json},"old":null}`);
+  };
+  add('birthYear', c.birthYear === null ? null : String(c.birthYear));
+  add('contact', c.json.contact);
+  add('dateOfBirth', c.dateOfBirth === null ? null : J(c.dateOfBirth));
+  add('documents', c.json.documents);
+  add('familyName', J(c.familyName));
+  add('givenName', J(c.givenName));
+  add('household', c.json.household);
+  add('householdId', c.householdId === null ? null : J(c.householdId));
+  add('journey', c.json.journey);
+  add('languages', J(c.languages));
+  add('nationality', c.nationality === null ? null : J(c.nationality));
+  add('otherNames', J(c.otherNames));
+  add('sensitive', c.sensitive ? '"(changed)"' : null);
+  add('sex', J(c.sex));
+  add('siteId', J(c.site.id));
+  add('status', '"open"');
+  add('vulnerabilities', J(c.vulnerabilityFlags));
+  return `{${parts.join(',')}}`;
+}
+
+function checkCreated(c, changesJson, audit) {
+  const expected = audit.canonicalJson(audit.diff(null, snapshotOf(c)));
+  if (expected !== changesJson) throw new Error(`case.created changes of case ${c.i} differ from the API's diff():\n${expected}\n${changesJson}`);
+}
 
 /** audit_events: what the API writes for each case (created, assigned, viewed, closed). */
 const auditEvents = {
@@ -75,14 +113,14 @@ const auditEvents = {
         id: rnd.uuid(),
         seq: String(++audit.seq),
         txid: ++audit.txid,
-        at,
+        at: typeof at === 'string' ? at : at.toISOString(),
         organization_id: c.org.id,
         actor_user_id: actor,
         actor_organization_id: c.org.id,
         action,
         entity_type: 'Case',
         entity_id: c.id,
-        changes,
+        changes, // JSON text or null
         details: null,
         request_id: rnd.uuid(),
         ip: `41.73.${rnd.int(256)}.${rnd.int(256)}`,
@@ -90,45 +128,57 @@ const auditEvents = {
       events.push(e);
       emit([e.id, e.seq, e.txid, e.at, e.organization_id, e.actor_user_id, e.actor_organization_id, e.action, e.entity_type, e.entity_id, e.changes, e.details, e.request_id, e.ip]);
     };
-    event(c.registeredAt, c.creator, 'case.created', audit.diff(null, snapshotOf(c)));
-    if (c.assignedTo) event(c.assignedAt, c.org.manager, 'case.assigned', { assignedTo: { old: null, new: c.assignedTo } });
+    const created = createdChanges(c);
+    if (audit.checked++ < 200 || audit.checked % 1000 === 0) checkCreated(c, created, audit);
+    event(c.registeredIso, c.creator, 'case.created', created);
+    if (c.assignedTo) event(c.assignedAt, c.org.manager, 'case.assigned', `{"assignedTo":{"new":${J(c.assignedTo)},"old":null}}`);
     if (c.viewedAt) event(c.viewedAt, c.assignedTo ?? c.creator, 'case.viewed', null);
-    if (c.closedAt) event(c.closedAt, c.org.manager, 'case.closed', { status: { old: 'open', new: 'closed' }, closureReason: { old: null, new: c.closureReason } });
+    if (c.closedAt) event(c.closedAt, c.org.manager, 'case.closed', `{"closureReason":{"new":${J(c.closureReason)},"old":null},"status":{"new":"closed","old":"open"}}`);
     ctx.audit.pending = events;
   },
 };
 
 /**
- * audit_seals: the sealer job's hash chain (audit.sealer.ts), computed with its own eventHash,
- * so the worker finds nothing to seal and GET /audit-events/verify passes. Events already in
- * the database (the demo seed's) are sealed first, in seq order, as the sealer would.
+ * audit_seals: the sealer job's hash chain (audit.sealer.ts), so the worker finds nothing to
+ * seal and GET /audit-events/verify passes. Events already in the database (the demo seed's)
+ * are sealed first, in seq order, with the project's own eventHash; the generated ones with the
+ * same formula over their canonical text, checked against eventHash on a sample.
  */
 const auditSeals = {
   table: 'audit_seals',
   columns: ['event_id', 'chain', 'position', 'prev_hash', 'hash', 'sealed_at'],
   requires: ['audit_events'],
   async before(ctx, db, emit) {
-    const { chain } = ctx.audit;
-    const { rows: heads } = await db.query('SELECT DISTINCT ON (chain) chain, position, hash FROM audit_seals ORDER BY chain, position DESC');
-    for (const h of heads) ctx.audit.heads.set(h.chain, { position: Number(h.position), hash: h.hash });
+    const { chain, heads } = ctx.audit;
+    const { rows: last } = await db.query('SELECT DISTINCT ON (chain) chain, position, hash FROM audit_seals ORDER BY chain, position DESC');
+    for (const h of last) heads.set(h.chain, { position: Number(h.position), hash: h.hash });
     const { rows } = await db.query(
       `SELECT ${chain.EVENT_COLUMNS} FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id) ORDER BY e.seq`,
     );
-    for (const e of rows) sealOne(ctx, e, new Date(), emit);
+    for (const e of rows) {
+      const name = chain.chainOf(e.organization_id);
+      const head = heads.get(name) ?? { position: 0, hash: chain.GENESIS_HASH };
+      const hash = chain.eventHash(head.hash, e);
+      emit([e.id, name, head.position + 1, head.hash, hash, new Date()]);
+      heads.set(name, { position: head.position + 1, hash });
+    }
   },
   perCase(c, ctx, emit) {
-    for (const e of ctx.audit.pending) sealOne(ctx, e, new Date(e.at.getTime() + 60_000), emit);
+    const { chain, heads } = ctx.audit;
+    for (const e of ctx.audit.pending) {
+      const name = e.organization_id; // chainOf(): the organization, never null here
+      const head = heads.get(name) ?? { position: 0, hash: chain.GENESIS_HASH };
+      const body = `[${J(e.id)},${J(e.seq)},${J(e.at)},${J(e.organization_id)},${J(e.actor_user_id)},${J(e.actor_organization_id)},${J(e.action)},${J(e.entity_type)},${J(e.entity_id)},${e.changes ?? 'null'},null,${J(e.request_id)},${J(e.ip)}]`;
+      const hash = createHash('sha256').update(head.hash).update('\n').update(body).digest('hex');
+      if (ctx.audit.hashed++ < 200 || ctx.audit.hashed % 1000 === 0) {
+        const expected = chain.eventHash(head.hash, { ...e, changes: e.changes === null ? null : JSON.parse(e.changes) });
+        if (expected !== hash) throw new Error(`audit seal of event ${e.seq} differs from eventHash()`);
+      }
+      emit([e.id, name, head.position + 1, head.hash, hash, e.sealedAt ?? e.at]);
+      heads.set(name, { position: head.position + 1, hash });
+    }
   },
 };
-
-function sealOne(ctx, e, sealedAt, emit) {
-  const { chain, heads } = ctx.audit;
-  const name = chain.chainOf(e.organization_id);
-  const head = heads.get(name) ?? { position: 0, hash: chain.GENESIS_HASH };
-  const hash = chain.eventHash(head.hash, e);
-  emit([e.id, name, head.position + 1, head.hash, hash, sealedAt]);
-  heads.set(name, { position: head.position + 1, hash });
-}
 
 export const TABLES = [
   cases,
