@@ -412,11 +412,13 @@ try {
     const s = SCENARIOS.find((x) => x.id === 'case-get');
     const request = s.request(env);
     await runOnce({ url: api, connections: s.connections, seconds: cfg.warmup, request });
+    const from = Number(process.hrtime.bigint() / 1000n);
     const r = await runOnce({ url: api, connections: s.connections, seconds: cfg.duration * 2, request });
+    const to = Number(process.hrtime.bigint() / 1000n);
     await apiProc.stop();
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
-      results.profile = { scenario: 'case-get', rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8'))) };
+      results.profile = { scenario: 'case-get', rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, { from, to }) };
       writeFileSync(out.replace(/\.json$/, '') + '-profile.txt', results.profile.text);
       log(results.profile.text);
     } else results.notes.push('--profile: no .cpuprofile was written');
