@@ -1,0 +1,227 @@
+// Bulk load of the synthetic dataset (issue 12): PostgreSQL's own recipe for populating a
+// database — drop the loaded tables' indexes and foreign keys, COPY every table in parallel
+// (one connection each, fed by one generation pass), then rebuild keys and indexes two at a
+// time, re-add the foreign keys (PostgreSQL validates them: the data is checked, not trusted),
+// VACUUM ANALYZE. Nothing under apps/ or libs/ runs here except pure helpers from the build
+// (FieldCipher, the audit diff and hash chain), so the rows are what the API would write.
+import pg from 'pg';
+import { Worker } from 'node:worker_threads';
+import { assertRecallNamesAreUnique, nameVocabulary, partitionOrganizations } from './dataset.mjs';
+import { openCopy } from './copy.mjs';
+import { TABLES } from './tables.mjs';
+
+const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
+const DEMO_CODES = ['IOM-ML', 'MDM-GAO', 'CIAUD-DTZ', 'DIREYBEN-GAO', 'CSREF-GAO'];
+export const SEARCH_NAME_STRATEGIES = ['precomputed', 'trigger', 'sql-after'];
+
+const since = (t) => Math.round(performance.now() - t);
+
+/** Runs `jobs` (functions returning promises) at most `n` at a time. */
+async function pool(n, jobs) {
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: Math.min(n, queue.length) }, async () => {
+    while (queue.length) await queue.shift()();
+  }));
+}
+
+export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 'precomputed', dataEncryptionKey, parallel = 2, threads = 2, log = () => {} }) {
+  if (!SEARCH_NAME_STRATEGIES.includes(searchNameStrategy)) throw new Error(`--search-name must be one of ${SEARCH_NAME_STRATEGIES.join(', ')}`);
+  assertRecallNamesAreUnique();
+  const chain = await import(dist('libs/core/src/audit/audit-chain.js'));
+  const timings = {};
+  const started = performance.now();
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    // ---- which generators apply: the schema decides ------------------------------------
+    const { rows: cols } = await db.query(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`,
+    );
+    const schema = new Map();
+    for (const r of cols) {
+      if (!schema.has(r.table_name)) schema.set(r.table_name, new Map());
+      schema.get(r.table_name).set(r.column_name, r.data_type);
+    }
+    const active = [];
+    const skipped = [];
+    for (const g of TABLES) {
+      if (!schema.has(g.table)) skipped.push({ table: g.table, reason: `table does not exist yet${g.planned ? ` (planned: ${g.planned})` : ''}` });
+      else if (!g.perCase && !g.after) skipped.push({ table: g.table, reason: `table exists but has no generator yet: add one in bench/seed/tables.mjs${g.planned ? ` (${g.planned})` : ''}` });
+      else if ((g.requires ?? []).some((t) => !schema.has(t))) skipped.push({ table: g.table, reason: `needs ${g.requires.join(', ')}` });
+      else {
+        const missing = g.columns.filter((c) => !schema.get(g.table).has(c));
+        if (missing.length) throw new Error(`bench/seed/tables.mjs writes ${g.table}.${missing.join(', ')}, which the migrated schema does not have: update the generator`);
+        active.push(g);
+      }
+    }
+    const loaded = active.filter((g) => g.perCase || g.before).map((g) => g.table);
+
+    // ---- context: the demo organizations, sites and users, names normalized by PostgreSQL ---
+    const { rows: orgRows } = await db.query('SELECT id, code FROM organizations WHERE code = ANY($1)', [DEMO_CODES]);
+    const { rows: siteRows } = await db.query('SELECT id, organization_id, name FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
+    const { rows: userRows } = await db.query('SELECT id, email FROM users WHERE organization_id = ANY($1)', [orgRows.map((o) => o.id)]);
+    const userId = (role, code) => {
+      const u = userRows.find((x) => x.email === `${role}@${code.toLowerCase()}.example.org`);
+      if (!u) throw new Error(`demo user ${role}@${code.toLowerCase()}.example.org is missing (was the demo seed run?)`);
+      return u.id;
+    };
+    const orgs = orgRows.map((o) => ({
+      id: o.id,
+      code: o.code,
+      sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name })),
+      caseworker: userId('caseworker', o.code),
+      manager: userId('manager', o.code),
+    }));
+    const { rows: normRows } = await db.query('SELECT w, lower(f_unaccent(w)) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
+    const { rows: [{ seq, txid }] } = await db.query(
+      `SELECT COALESCE((SELECT max(seq) FROM audit_events), 0)::text AS seq, pg_current_xact_id()::text AS txid`,
+    );
+    const ctx = {
+      now: new Date(),
+      cases,
+      orgs,
+      normalize: new Map(normRows.map((r) => [r.w, r.n])),
+      searchNameStrategy,
+      audit: { seq: Number(seq), txid: Number(txid), heads: new Map(), chain },
+    };
+    timings.prepareMs = since(started);
+
+    // ---- drop indexes, keys and foreign keys of the loaded tables ------------------------
+    let t = performance.now();
+    const { rows: fks } = await db.query(
+      `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+       WHERE contype = 'f' AND (conrelid::regclass::text = ANY($1) OR confrelid::regclass::text = ANY($1))`,
+      [loaded],
+    );
+    const { rows: keys } = await db.query(
+      `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+       WHERE contype IN ('p', 'u') AND conrelid::regclass::text = ANY($1)`,
+      [loaded],
+    );
+    const { rows: indexes } = await db.query(
+      `SELECT i.indexname AS name, i.tablename AS tbl, i.indexdef AS def FROM pg_indexes i
+       WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))`,
+      [loaded],
+    );
+    await db.query('BEGIN');
+    for (const f of fks) await db.query(`ALTER TABLE ${f.tbl} DROP CONSTRAINT "${f.conname}"`);
+    for (const k of keys) await db.query(`ALTER TABLE ${k.tbl} DROP CONSTRAINT "${k.conname}"`);
+    for (const i of indexes) await db.query(`DROP INDEX "${i.name}"`);
+    if (searchNameStrategy !== 'trigger' && loaded.includes('cases')) await db.query('ALTER TABLE cases DISABLE TRIGGER cases_search_name');
+    await db.query('COMMIT');
+    timings.dropMs = since(t);
+
+    // ---- generation threads, one COPY per table per thread ---------------------------------
+    t = performance.now();
+    // What is not per case (the seals of the demo seed's own events) is written from here first.
+    const beforeGenerators = active.filter((g) => g.before);
+    if (beforeGenerators.length) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      for (const g of beforeGenerators) {
+        const s = await openCopy(c, g.table, g.columns, schema.get(g.table));
+        await g.before(ctx, db, (values) => s.write(values));
+        await s.end();
+      }
+      await c.end();
+    }
+    const perCase = active.filter((g) => g.perCase).map((g) => g.table);
+    const partitions = partitionOrganizations(threads, cases);
+    let firstSeq = ctx.audit.seq;
+    let firstTxid = ctx.audit.txid;
+    const results = await Promise.all(partitions.map((part, index) => {
+      const data = {
+        index,
+        url,
+        seed,
+        now: ctx.now.toISOString(),
+        cases: part.cases,
+        orgCodes: part.orgCodes,
+        orgs,
+        normalize: [...ctx.normalize],
+        dataEncryptionKey,
+        searchNameStrategy,
+        tables: perCase,
+        types: Object.fromEntries(perCase.map((tbl) => [tbl, [...schema.get(tbl)]])),
+        heads: [...ctx.audit.heads],
+        firstSeq,
+        firstTxid,
+      };
+      // At most 4 audit events per case: each thread's seq values stay in their own range.
+      firstSeq += part.cases * 4 + 1;
+      firstTxid += part.cases * 4 + 1;
+      return new Promise((resolve, reject) => {
+        const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+        worker.on('message', (m) => (m.progress ? log(`  ${m.progress}`) : m.done && resolve(m)));
+        worker.on('error', reject);
+        worker.on('exit', (code) => code !== 0 && reject(new Error(`seed thread ${index} exited with ${code}`)));
+      });
+    }));
+    timings.copyMs = since(t);
+    timings.threads = results.map((r) => ({ orgs: r.orgCodes, ms: r.ms, waitedForPostgresMs: r.waitedMs }));
+    const rowCounts = {};
+    for (const r of results) for (const [tbl, n] of Object.entries(r.rowCounts)) rowCounts[tbl] = (rowCounts[tbl] ?? 0) + n;
+    ctx.factory = { counters: new Map(results.flatMap((r) => r.counters)) };
+    ctx.audit.seq = Math.max(ctx.audit.seq, ...results.map((r) => r.lastSeq));
+    const planted = results.flatMap((r) => r.planted);
+
+    // ---- search_name recomputed in SQL (strategy sql-after) --------------------------------
+    if (searchNameStrategy === 'sql-after' && loaded.includes('cases')) {
+      t = performance.now();
+      await db.query(`UPDATE cases SET search_name = lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), ''))))`);
+      timings.searchNameUpdateMs = since(t);
+    }
+
+    // ---- keys and indexes back, then foreign keys (validated), two at a time ----------------
+    t = performance.now();
+    const conn = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query("SET maintenance_work_mem = '512MB'");
+      return c;
+    };
+    const workers = await Promise.all(Array.from({ length: parallel }, conn));
+    const free = [...workers];
+    const onFree = async (sql) => {
+      const c = free.pop();
+      const t0 = performance.now();
+      try {
+        await c.query(sql);
+      } finally {
+        free.push(c);
+      }
+      return since(t0);
+    };
+    const indexTimes = {};
+    // Longest first: the trigram GIN index dominates.
+    const ordered = [...indexes].sort((a, b) => Number(/gin/i.test(b.def)) - Number(/gin/i.test(a.def)));
+    await pool(parallel, keys.map((k) => async () => (indexTimes[k.conname] = await onFree(`ALTER TABLE ${k.tbl} ADD CONSTRAINT "${k.conname}" ${k.def}`))));
+    await pool(parallel, ordered.map((i) => async () => (indexTimes[i.name] = await onFree(i.def))));
+    timings.indexesMs = since(t);
+    t = performance.now();
+    await pool(parallel, fks.map((f) => async () => (indexTimes[f.conname] = await onFree(`ALTER TABLE ${f.tbl} ADD CONSTRAINT "${f.conname}" ${f.def}`))));
+    timings.foreignKeysMs = since(t);
+    if (searchNameStrategy !== 'trigger' && loaded.includes('cases')) await db.query('ALTER TABLE cases ENABLE TRIGGER cases_search_name');
+    if (loaded.includes('audit_events')) await db.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'seq'), $1)`, [ctx.audit.seq]);
+    for (const g of active) if (g.after) await g.after(ctx, db);
+
+    // ---- statistics and the visibility map, as a production database would have them -------
+    t = performance.now();
+    await pool(parallel, loaded.map((tbl) => async () => onFree(`VACUUM (ANALYZE) ${tbl}`)));
+    timings.vacuumAnalyzeMs = since(t);
+    await Promise.all(workers.map((c) => c.end()));
+    timings.totalMs = since(started);
+
+    // ---- checks (not timed): search_name equals what the trigger computes --------------------
+    const { rows: [check] } = await db.query(
+      `SELECT count(*)::int AS checked,
+              count(*) FILTER (WHERE search_name <> lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), '')))))::int AS wrong
+       FROM cases TABLESAMPLE SYSTEM (5)`,
+    );
+    if (check.wrong) throw new Error(`search_name differs from the trigger's value in ${check.wrong} of ${check.checked} sampled cases`);
+    return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted };
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,192 @@
+// The tables the benchmark fills, one generator each, in load order. A generator is
+//   { table, columns, perCase?(c, ctx, emit), before?(ctx, db, emit), after?(ctx, db) }
+// perCase is called once per synthetic case (dataset.mjs) and emits zero or more rows for its
+// table (COPY … FROM STDIN); before/after handle what is not per case. An entry without
+// generator functions is planned: it is reported as skipped until someone writes it. Tables
+// that do not exist in the migrated schema are skipped too (information_schema decides), so
+// this list can name features before they land: add referrals/stays/returns here as they do.
+import { createHash } from 'node:crypto';
+import { snapshotOf } from './dataset.mjs';
+
+const CASE_COLUMNS = [
+  'id', 'case_number', 'owning_organization_id', 'site_id', 'status', 'closure_reason', 'closed_at', 'version', 'assigned_to',
+  'household_id', 'registered_at', 'given_name', 'family_name', 'other_names', 'sex', 'date_of_birth', 'birth_year',
+  'birth_date_estimated', 'nationality', 'languages', 'search_name', 'contact', 'documents', 'journey', 'vulnerabilities',
+  'vulnerability_flags', 'household', 'sensitive_ciphertext', 'sensitive_key_id', 'created_at', 'updated_at', 'created_by', 'updated_by',
+];
+
+const cases = {
+  table: 'cases',
+  columns: CASE_COLUMNS,
+  perCase(c, ctx, emit) {
+    emit([
+      c.id, c.caseNumber, c.org.id, c.site.id, c.status, c.closureReason, c.closedAt, c.version, c.assignedTo,
+      c.householdId, c.registeredIso, c.givenName, c.familyName, c.otherNames, c.sex, c.dateOfBirth, c.birthYear,
+      c.birthDateEstimated, c.nationality, c.languages,
+      // With the search-name trigger enabled (--search-name trigger) or recomputed after the load
+      // (sql-after), the database writes it; otherwise it is PostgreSQL's own normalization of
+      // each name (dataset.mjs), joined as the trigger joins them.
+      ctx.searchNameStrategy === 'precomputed' ? c.searchName : '',
+      c.json.contact, c.json.documents, c.json.journey, c.json.vulnerabilities, c.vulnerabilityFlags, c.json.household,
+      c.sealed?.data ?? null, c.sealed?.keyId ?? null, c.registeredIso, c.updatedAt, c.creator, c.assignedTo ?? c.creator,
+    ]);
+  },
+  /** Case numbers must not collide with the next POST /cases: advance the gapless counters. */
+  async after(ctx, db) {
+    const rows = [...ctx.factory.counters].map(([key, value]) => {
+      const [orgId, year] = key.split(':');
+      return [`case:${orgId}`, Number(year), value];
+    });
+    await db.query(
+      `INSERT INTO counters (scope, year, value)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+       ON CONFLICT (scope, year) DO UPDATE SET value = GREATEST(counters.value, EXCLUDED.value)`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+    );
+  },
+};
+
+const consents = {
+  table: 'consents',
+  columns: ['id', 'case_id', 'owning_organization_id', 'purpose', 'basis', 'method', 'organization_ids', 'notes', 'recorded_by', 'recorded_at', 'withdrawn_at', 'withdrawn_by', 'withdrawal_reason'],
+  perCase(c, ctx, emit) {
+    const { rnd } = ctx;
+    const r = rnd.next();
+    const method = r < 0.7 ? 'verbal' : r < 0.9 ? 'signed' : 'thumbprint';
+    const basis = rnd.chance(0.97) ? 'consent' : 'vital_interest';
+    emit([rnd.uuid(), c.id, c.org.id, 'registration', basis, method, [], null, c.creator, c.registeredIso, null, null, null]);
+    // A referral consent for some: to one partner organization.
+    if (rnd.chance(0.15)) {
+      const partner = rnd.pick(ctx.orgs).id;
+      const withdrawn = rnd.chance(0.03);
+      emit([rnd.uuid(), c.id, c.org.id, 'referral', 'consent', method, [partner], null, c.creator, c.registeredAt, withdrawn ? c.updatedAt : null, withdrawn ? c.creator : null, withdrawn ? 'changed mind' : null]);
+    }
+  },
+};
+
+const J = JSON.stringify;
+
+/**
+ * The changes of 'case.created' as the API records them — diff(null, snapshot(c)) of
+ * cases.service.ts — serialized directly in canonical form (sorted keys, {new, old}); sampled
+ * cases are checked against the project's own diff() and canonicalJson() (checkCreated).
+ */
+function createdChanges(c) {
+  const parts = [];
+  const add = (key, json) => {
+    if (json !== null) parts.push(`"${key}":{"new":${json},"old":null}`);
+  };
+  add('birthYear', c.birthYear === null ? null : String(c.birthYear));
+  add('contact', c.json.contact);
+  add('dateOfBirth', c.dateOfBirth === null ? null : J(c.dateOfBirth));
+  add('documents', c.json.documents);
+  add('familyName', J(c.familyName));
+  add('givenName', J(c.givenName));
+  add('household', c.json.household);
+  add('householdId', c.householdId === null ? null : J(c.householdId));
+  add('journey', c.json.journey);
+  add('languages', J(c.languages));
+  add('nationality', c.nationality === null ? null : J(c.nationality));
+  add('otherNames', J(c.otherNames));
+  add('sensitive', c.sensitive ? '"(changed)"' : null);
+  add('sex', J(c.sex));
+  add('siteId', J(c.site.id));
+  add('status', '"open"');
+  add('vulnerabilities', J(c.vulnerabilityFlags));
+  return `{${parts.join(',')}}`;
+}
+
+function checkCreated(c, changesJson, audit) {
+  const expected = audit.canonicalJson(audit.diff(null, snapshotOf(c)));
+  if (expected !== changesJson) throw new Error(`case.created changes of case ${c.i} differ from the API's diff():\n${expected}\n${changesJson}`);
+}
+
+/** audit_events: what the API writes for each case (created, assigned, viewed, closed). */
+const auditEvents = {
+  table: 'audit_events',
+  columns: ['id', 'seq', 'txid', 'at', 'organization_id', 'actor_user_id', 'actor_organization_id', 'action', 'entity_type', 'entity_id', 'changes', 'details', 'request_id', 'ip'],
+  perCase(c, ctx, emit) {
+    const { rnd, audit } = ctx;
+    const events = [];
+    const event = (at, actor, action, changes) => {
+      const e = {
+        id: rnd.uuid(),
+        seq: String(++audit.seq),
+        txid: ++audit.txid,
+        at: typeof at === 'string' ? at : at.toISOString(),
+        organization_id: c.org.id,
+        actor_user_id: actor,
+        actor_organization_id: c.org.id,
+        action,
+        entity_type: 'Case',
+        entity_id: c.id,
+        changes, // JSON text or null
+        details: null,
+        request_id: rnd.uuid(),
+        ip: `41.73.${rnd.int(256)}.${rnd.int(256)}`,
+      };
+      events.push(e);
+      emit([e.id, e.seq, e.txid, e.at, e.organization_id, e.actor_user_id, e.actor_organization_id, e.action, e.entity_type, e.entity_id, e.changes, e.details, e.request_id, e.ip]);
+    };
+    const created = createdChanges(c);
+    if (audit.checked++ < 200 || audit.checked % 1000 === 0) checkCreated(c, created, audit);
+    event(c.registeredIso, c.creator, 'case.created', created);
+    if (c.assignedTo) event(c.assignedAt, c.org.manager, 'case.assigned', `{"assignedTo":{"new":${J(c.assignedTo)},"old":null}}`);
+    if (c.viewedAt) event(c.viewedAt, c.assignedTo ?? c.creator, 'case.viewed', null);
+    if (c.closedAt) event(c.closedAt, c.org.manager, 'case.closed', `{"closureReason":{"new":${J(c.closureReason)},"old":null},"status":{"new":"closed","old":"open"}}`);
+    ctx.audit.pending = events;
+  },
+};
+
+/**
+ * audit_seals: the sealer job's hash chain (audit.sealer.ts), so the worker finds nothing to
+ * seal and GET /audit-events/verify passes. Events already in the database (the demo seed's)
+ * are sealed first, in seq order, with the project's own eventHash; the generated ones with the
+ * same formula over their canonical text, checked against eventHash on a sample.
+ */
+const auditSeals = {
+  table: 'audit_seals',
+  columns: ['event_id', 'chain', 'position', 'prev_hash', 'hash', 'sealed_at'],
+  requires: ['audit_events'],
+  async before(ctx, db, emit) {
+    const { chain, heads } = ctx.audit;
+    const { rows: last } = await db.query('SELECT DISTINCT ON (chain) chain, position, hash FROM audit_seals ORDER BY chain, position DESC');
+    for (const h of last) heads.set(h.chain, { position: Number(h.position), hash: h.hash });
+    const { rows } = await db.query(
+      `SELECT ${chain.EVENT_COLUMNS} FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id) ORDER BY e.seq`,
+    );
+    for (const e of rows) {
+      const name = chain.chainOf(e.organization_id);
+      const head = heads.get(name) ?? { position: 0, hash: chain.GENESIS_HASH };
+      const hash = chain.eventHash(head.hash, e);
+      emit([e.id, name, head.position + 1, head.hash, hash, new Date()]);
+      heads.set(name, { position: head.position + 1, hash });
+    }
+  },
+  perCase(c, ctx, emit) {
+    const { chain, heads } = ctx.audit;
+    for (const e of ctx.audit.pending) {
+      const name = e.organization_id; // chainOf(): the organization, never null here
+      const head = heads.get(name) ?? { position: 0, hash: chain.GENESIS_HASH };
+      const body = `[${J(e.id)},${J(e.seq)},${J(e.at)},${J(e.organization_id)},${J(e.actor_user_id)},${J(e.actor_organization_id)},${J(e.action)},${J(e.entity_type)},${J(e.entity_id)},${e.changes ?? 'null'},null,${J(e.request_id)},${J(e.ip)}]`;
+      const hash = createHash('sha256').update(head.hash).update('\n').update(body).digest('hex');
+      if (ctx.audit.hashed++ < 200 || ctx.audit.hashed % 1000 === 0) {
+        const expected = chain.eventHash(head.hash, { ...e, changes: e.changes === null ? null : JSON.parse(e.changes) });
+        if (expected !== hash) throw new Error(`audit seal of event ${e.seq} differs from eventHash()`);
+      }
+      emit([e.id, name, head.position + 1, head.hash, hash, e.sealedAt ?? e.at]);
+      heads.set(name, { position: head.position + 1, hash });
+    }
+  },
+};
+
+export const TABLES = [
+  cases,
+  consents,
+  auditEvents,
+  auditSeals,
+  // Planned with their features (issue 12: 200,000 referrals, 50,000 stays, 20,000 returns).
+  { table: 'referrals', planned: '200,000 referrals between the demo organizations' },
+  { table: 'stays', planned: '50,000 shelter stays at the Maison du Migrant' },
+  { table: 'returns', planned: '20,000 assisted returns' },
+];
