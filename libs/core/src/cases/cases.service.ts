@@ -121,11 +121,9 @@ export class CasesService implements OnModuleInit {
       const org = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
       const now = this.clock.now();
       const year = now.getUTCFullYear();
-      const n = await nextNumber(em, `case:${org.id}`, year);
       const id = randomUUID();
       const c = em.create(Case, {
         id,
-        caseNumber: `${org.code}-${year}-${String(n).padStart(6, '0')}`,
         owningOrganizationId: org.id,
         siteId: site.id,
         status: 'open',
@@ -145,9 +143,14 @@ export class CasesService implements OnModuleInit {
       this.applyIdentity(c, input.identity);
       this.applyVulnerabilities(c, input.vulnerabilities ?? [], actor, now);
       this.applySensitive(c, input.sensitive);
-      await em.save(c);
-      await this.recordConsent(em, actor, c, consent, now);
+      // The number last: its counter row stays locked until COMMIT and every registration of the
+      // organization queues on it, so only the case and consent inserts run under the lock (the
+      // audit event, which does not name the number, is written before).
       await this.audit.record(em, actor, 'case.created', this.target(c), { changes: diff(null, snapshot(c, input.sensitive !== undefined)) });
+      const n = await nextNumber(em, `case:${org.id}`, year);
+      c.caseNumber = `${org.code}-${year}-${String(n).padStart(6, '0')}`;
+      await em.insert(Case, c);
+      await this.recordConsent(em, actor, c, consent, now);
       return { case: c, fields: this.fieldsOf(actor, c), sensitive: input.sensitive ?? null };
     });
   }
