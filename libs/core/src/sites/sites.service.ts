@@ -88,11 +88,27 @@ export class SitesService {
       const org = await em.findOneByOrFail(Organization, { id: site.organizationId });
       await this.apply(em, org, site, patch);
       if (patch.active !== undefined) site.active = patch.active;
+      if (patch.bedCapacity !== undefined || patch.kind !== undefined || patch.active !== undefined) await this.keepBedsForOccupants(em, site);
       site.updatedBy = actor.userId;
       await em.save(site);
       await this.audit.record(em, actor, 'site.updated', { type: 'Site', id: site.id, organizationId: site.organizationId }, { changes: diff(before, snapshot(site)) });
       return site;
     });
+  }
+
+  /**
+   * Issue 7: beds are never taken from under migrants staying there — fewer beds than active
+   * stays, or a shelter no longer active or no longer a shelter, is 409 rather than silent
+   * overbooking. `update` holds the site row lock check-ins take before counting, so no check-in
+   * slips in between this count and the commit. (SQL on `stays`: the stays feature builds on
+   * sites, not the other way round.)
+   */
+  private async keepBedsForOccupants(em: EntityManager, site: Site): Promise<void> {
+    const [{ occupied }] = await em.query(`SELECT count(*)::int AS occupied FROM stays WHERE site_id = $1 AND status = 'active'`, [site.id]);
+    const beds = site.active && site.kind === 'shelter' ? (site.bedCapacity ?? 0) : 0;
+    if (occupied > beds) {
+      throw new DomainError('CONFLICT', `${occupied} migrant(s) are staying at ${site.name}: check them out before reducing its beds to ${beds}`, undefined, { occupied });
+    }
   }
 
   /** Validates and applies fields: P-codes from the OCHA reference, services within the org's capabilities. */
