@@ -7,6 +7,7 @@ import { AlertsService, CasesService, ConsentsService, REFERRALS_OVERDUE_JOB, Re
 import { JobRunner } from '@passerelle/core/jobs';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { completedJobs, waitFor } from '../support/jobs.js';
 
 const HOUR = 3_600_000;
 const clock = new FixedClock(new Date('2026-11-23T08:00:00Z'));
@@ -98,14 +99,7 @@ describe('the referrals.overdue job through pg-boss', () => {
     const r = await pendingReferral('normal');
     clock.advance(73 * HOUR);
     const runner = t.app.get(JobRunner);
-    const waitFor = async (what: () => Promise<boolean>) => {
-      for (let i = 0; i < 150; i++) {
-        if (await what()) return;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      throw new Error('timed out');
-    };
-    const completed = () => t.db.row<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [REFERRALS_OVERDUE_JOB]).then((x) => x!.n);
+    const completed = () => completedJobs(t.db, REFERRALS_OVERDUE_JOB);
     await runner.start();
     try {
       const schedules = await t.db.rows<{ name: string; cron: string }>('SELECT name, cron FROM pgboss.schedule WHERE name = $1', [REFERRALS_OVERDUE_JOB]);

@@ -8,6 +8,7 @@ import { CasesService, type Role, STAYS_ALERTS_JOB, StaysAlertsJob, StaysService
 import { JobRunner } from '@passerelle/core/jobs';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { completedJobs, waitFor } from '../support/jobs.js';
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
@@ -127,14 +128,7 @@ describe('the stays.alerts job through pg-boss', () => {
     const stay = await stayNow();
     clock.advance(11 * DAY);
     const runner = t.app.get(JobRunner);
-    const waitFor = async (what: () => Promise<boolean>) => {
-      for (let i = 0; i < 150; i++) {
-        if (await what()) return;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      throw new Error('timed out');
-    };
-    const completed = () => t.db.row<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [STAYS_ALERTS_JOB]).then((x) => x!.n);
+    const completed = () => completedJobs(t.db, STAYS_ALERTS_JOB);
     await runner.start();
     try {
       expect(await t.db.rows('SELECT name, cron FROM pgboss.schedule WHERE name = $1', [STAYS_ALERTS_JOB])).toEqual([{ name: STAYS_ALERTS_JOB, cron: '*/15 * * * *' }]);
