@@ -92,7 +92,8 @@ export class StaysService implements OnModuleInit {
       const now = this.clock.now();
       Object.assign(stay, { status: nextStayStatus(stay.status, 'checkOut'), checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
       await em.update(Stay, { id: stay.id }, { status: stay.status, checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
-      const lapsed = await this.extensionsOf(em, actor, stay.id).andWhere(`x.status = 'pending'`).getMany();
+      const view = await this.viewOf(em, actor, stay);
+      const lapsed = view.extensions.filter((x) => x.status === 'pending');
       for (const x of lapsed) {
         Object.assign(x, { status: nextExtensionStatus(x.status, 'cancel'), decidedAt: now });
         await em.update(StayExtension, { id: x.id }, { status: x.status, decidedAt: now });
@@ -101,7 +102,7 @@ export class StaysService implements OnModuleInit {
         changes: diff(before, snapshot(stay)),
         details: { caseId: stay.caseId, ...(lapsed.length ? { cancelledExtensionIds: lapsed.map((x) => x.id) } : {}) },
       });
-      return this.viewOf(em, actor, stay);
+      return view;
     });
   }
 
