@@ -28,6 +28,16 @@ export type UpdateSiteInput = Partial<CreateSiteInput> & { active?: boolean };
 
 export const DEFAULT_MAX_STAY_DAYS = 10;
 
+/**
+ * The beds of a site taken by active stays (issue 7): counted by check-in and by a change of
+ * the site's beds, each under the site's row lock. Here, not in stays/, because a site must know
+ * its occupants and the stays feature builds on sites, not the other way round.
+ */
+export async function occupiedBeds(em: EntityManager, siteId: string): Promise<number> {
+  const [row] = await em.query(`SELECT count(*)::int AS n FROM stays WHERE site_id = $1 AND status = 'active'`, [siteId]);
+  return row.n;
+}
+
 const snapshot = (s: Site) => ({
   name: s.name,
   kind: s.kind,
@@ -100,11 +110,10 @@ export class SitesService {
    * Issue 7: beds are never taken from under migrants staying there — fewer beds than active
    * stays, or a shelter no longer active or no longer a shelter, is 409 rather than silent
    * overbooking. `update` holds the site row lock check-ins take before counting, so no check-in
-   * slips in between this count and the commit. (SQL on `stays`: the stays feature builds on
-   * sites, not the other way round.)
+   * slips in between this count and the commit.
    */
   private async keepBedsForOccupants(em: EntityManager, site: Site): Promise<void> {
-    const [{ occupied }] = await em.query(`SELECT count(*)::int AS occupied FROM stays WHERE site_id = $1 AND status = 'active'`, [site.id]);
+    const occupied = await occupiedBeds(em, site.id);
     const beds = site.active && site.kind === 'shelter' ? (site.bedCapacity ?? 0) : 0;
     if (occupied > beds) {
       throw new DomainError('CONFLICT', `${occupied} migrant(s) are staying at ${site.name}: check them out before reducing its beds to ${beds}`, undefined, { occupied });

@@ -6,7 +6,7 @@ import { CaseCloseChecks } from '../cases/case-close-checks.js';
 import type { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
 import { Site } from '../sites/site.entity.js';
-import { DEFAULT_MAX_STAY_DAYS } from '../sites/sites.service.js';
+import { DEFAULT_MAX_STAY_DAYS, occupiedBeds } from '../sites/sites.service.js';
 import { ENDING_WITHIN_24H_SQL, OVERDUE_SQL, Stay, StayExtension } from './stay.entity.js';
 import { STAY_EXTENSION_FIELDS, STAY_FIELDS } from './stay.rules.js';
 import { addDays, EXTENSION_DAYS, type ExtensionAction, nextExtensionStatus, nextStayStatus } from './stay-status.js';
@@ -58,7 +58,7 @@ export class StaysService implements OnModuleInit {
       }
       // Sites are public (the directory): another organization's shelter is visible, not yours to fill (403).
       assertCan(actor, 'create', 'Stay', { owningOrganizationId: site.organizationId });
-      const occupied = await this.occupiedBeds(em, site.id);
+      const occupied = await occupiedBeds(em, site.id);
       if (occupied >= site.bedCapacity) throw new DomainError('SHELTER_FULL', `${site.name} has no free bed`, undefined, { capacity: site.bedCapacity, occupied });
       const now = this.clock.now();
       const stay = em.create(Stay, {
@@ -267,11 +267,6 @@ export class StaysService implements OnModuleInit {
 
   private async hasActiveStay(em: EntityManager, caseId: string): Promise<boolean> {
     return (await em.query(`SELECT 1 FROM stays WHERE case_id = $1 AND status = 'active' LIMIT 1`, [caseId])).length > 0;
-  }
-
-  private async occupiedBeds(em: EntityManager, siteId: string): Promise<number> {
-    const [row] = await em.query(`SELECT count(*)::int AS n FROM stays WHERE site_id = $1 AND status = 'active'`, [siteId]);
-    return row.n;
   }
 
   private extensionsOf(em: EntityManager, actor: Actor, stayId: string): SelectQueryBuilder<StayExtension> {
