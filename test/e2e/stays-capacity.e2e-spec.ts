@@ -4,9 +4,9 @@
 // active stays. Twenty rounds, each on a fresh shelter; the winners are checked out in between,
 // so every round starts from the same 40 migrants and an empty shelter.
 import { performance } from 'node:perf_hooks';
-import { CasesService, SitesService, systemActor, userActor } from '@passerelle/core';
+import { CasesService, SitesService, systemActor } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
-import { as, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { actorOf, as, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 
 const ROUNDS = 20;
 const BEDS = 5;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
   M = await makeOrg(t, { capabilities: ['shelter', 'health'], sites: [{ kind: 'shelter', services: ['shelter'], bedCapacity: 40 }] });
   staff = [await makeUser(t, M, ['caseworker']), await makeUser(t, M, ['caseworker']), await makeUser(t, M, ['manager']), await makeUser(t, M, ['caseworker', 'manager'])];
-  const registrar = userActor({ userId: staff[2].user.id, organizationId: M.org.id, organizationCode: M.org.code, roles: ['manager'], siteIds: [], capabilities: M.org.capabilities });
+  const registrar = actorOf(M, staff[2]);
   cases = [];
   for (let i = 0; i < MIGRANTS; i++) {
     const c = await t.app.get(CasesService).register(registrar, {

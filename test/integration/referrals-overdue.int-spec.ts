@@ -3,10 +3,10 @@
 // when the job runs twice, twice at once, or through pg-boss across a worker restart. The clock
 // is the only test double.
 import type { Actor } from '@passerelle/common';
-import { AlertsService, CasesService, ConsentsService, REFERRALS_OVERDUE_JOB, ReferralsService, type Role, systemActor, userActor, UsersService } from '@passerelle/core';
+import { AlertsService, CasesService, ConsentsService, REFERRALS_OVERDUE_JOB, ReferralsService, systemActor, UsersService } from '@passerelle/core';
 import { JobRunner } from '@passerelle/core/jobs';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { actorOf, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 import { completedJobs, waitFor } from '../support/jobs.js';
 
 const HOUR = 3_600_000;
@@ -22,9 +22,6 @@ let analystB: TestUser; // receives no case data: not alerted
 let leftB: TestUser; // deactivated: not alerted
 let sender: Actor;
 let receiver: Actor;
-
-const actorOf = (o: TestOrg, u: TestUser, roles: Role[]): Actor =>
-  userActor({ userId: u.user.id, organizationId: o.org.id, organizationCode: o.org.code, roles, siteIds: u.user.siteIds, capabilities: o.org.capabilities });
 
 beforeAll(async () => {
   t = await startTestApp({ clock, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });

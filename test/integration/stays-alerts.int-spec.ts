@@ -4,10 +4,10 @@
 // through pg-boss; an approved extension re-arms both alerts for the new date. The clock is the
 // only test double, and it only moves forward.
 import type { Actor } from '@passerelle/common';
-import { CasesService, type Role, STAYS_ALERTS_JOB, StaysAlertsJob, StaysService, systemActor, userActor, UsersService } from '@passerelle/core';
+import { CasesService, STAYS_ALERTS_JOB, StaysAlertsJob, StaysService, systemActor, UsersService } from '@passerelle/core';
 import { JobRunner } from '@passerelle/core/jobs';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { actorOf, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 import { completedJobs, waitFor } from '../support/jobs.js';
 
 const SECOND = 1000;
@@ -25,9 +25,6 @@ let gone: TestUser; // a deactivated caseworker of shelter 0
 let mgrD: TestUser;
 let staff: Actor;
 let checker: Actor;
-
-const actorOf = (o: TestOrg, u: TestUser, roles: Role[]): Actor =>
-  userActor({ userId: u.user.id, organizationId: o.org.id, organizationCode: o.org.code, roles, siteIds: u.user.siteIds, capabilities: o.org.capabilities });
 
 beforeAll(async () => {
   t = await startTestApp({ clock, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
