@@ -1,14 +1,14 @@
 import { subject } from '@casl/ability';
 import fc from 'fast-check';
 import { type AppAbility } from '@passerelle/common';
-import { ActivitiesService, buildAbility, CasesService, OrganizationsService, ROLES, type Role, systemActor, userActor, UsersService } from '@passerelle/core';
+import { ActivitiesService, buildAbility, CasesService, OrganizationsService, ROLES, type Role, SitesService, StaysService, systemActor, userActor, UsersService } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, PASSWORD, type TestUser } from '../support/factories.js';
 
 /**
  * DESIGN §2 (issue 4, acceptance 3): a list never returns a record the single-record read would
  * refuse, and vice versa. Over random organizations, users with random roles and sites, cases
- * at random sites with random assignees, and group activities, for a random actor: the paged list =
+ * at random sites with random assignees, group activities and shelter stays, for a random actor: the paged list =
  * the records whose GET /{id} answers 200 (every other one answers 404, never 403) = the records
  * `ability.can('read', …)` allows. Who may read no such record at all gets 403 on the list (and, on
  * /activities/{id}, 403 too: issue 6 refuses those roles the routes, whatever the record).
@@ -110,6 +110,7 @@ async function expectDenied(actor: Actor, url: string): Promise<void> {
 beforeAll(async () => {
   t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000', LOGIN_RATE_LIMIT_PER_MINUTE: '100000' } });
   const [pool] = fc.sample(poolArb, { numRuns: 1, seed: SEED });
+  const shelters: { org: string; manager: ReturnType<typeof userActor>; cases: string[] }[] = [];
   for (const [o, spec] of pool.entries()) {
     const org = await makeOrg(t, { sites: Array.from({ length: spec.sites }, () => ({})) });
     const members: Actor[] = [];
@@ -130,6 +131,7 @@ beforeAll(async () => {
       roles: ['manager'],
     });
     const manager = userActor({ userId: registrar.id, organizationId: org.org.id, organizationCode: org.org.code, roles: ['manager'], siteIds: [], capabilities: org.org.capabilities });
+    shelters.push({ org: org.org.id, manager, cases: [] });
     for (const [k, c] of spec.cases.entries()) {
       const site = org.sites[c.site % org.sites.length];
       const registered = await t.app.get(CasesService).register(manager, {
@@ -137,6 +139,7 @@ beforeAll(async () => {
         identity: { givenName: 'Moussa', familyName: `Keita ${o}-${k}`, sex: 'male', birthYear: 1990 + k, nationality: 'MLI' },
         consent: { purpose: 'registration', basis: 'consent', method: 'verbal' },
       });
+      shelters[o].cases.push(registered.case.id);
       const assignee = c.assignee === null ? null : members[c.assignee];
       if (assignee?.user.roles.some((r) => r === 'caseworker' || r === 'manager')) await t.app.get(CasesService).assign(manager, registered.case.id, assignee.user.id);
     }
@@ -160,6 +163,14 @@ beforeAll(async () => {
       roles: ['org_admin', 'caseworker'],
     });
     await t.app.get(UsersService).update(systemActor(), gone.id, { active: false });
+  }
+  // Each organization houses the first of its cases at a shelter of its own, and has already checked one out.
+  for (const s of shelters) {
+    const site = await t.app.get(SitesService).create(systemActor(), s.org, { name: 'Shelter', kind: 'shelter', bedCapacity: 10, services: ['shelter'] });
+    const [first, second] = s.cases;
+    const out = await t.app.get(StaysService).checkIn(s.manager, { caseId: first, siteId: site.id });
+    await t.app.get(StaysService).checkOut(s.manager, out.stay.id);
+    await t.app.get(StaysService).checkIn(s.manager, { caseId: second ?? first, siteId: site.id });
   }
   // ...and a deactivated organization with a site and an org admin.
   const closed = await makeOrg(t);
@@ -186,8 +197,9 @@ describe(`list = single-record read = ability.can("read") (DESIGN §2; seed ${SE
     { resource: 'organizations', type: 'Organization', sql: 'SELECT id FROM organizations' },
     { resource: 'cases', type: 'Case', sql: 'SELECT id, owning_organization_id AS "owningOrganizationId", site_id AS "siteId", assigned_to AS "assignedTo" FROM cases' },
     { resource: 'activities', type: 'Activity', sql: 'SELECT id, owning_organization_id AS "owningOrganizationId" FROM activities', unlistable: 403 },
+    { resource: 'stays', type: 'Stay', sql: 'SELECT id, owning_organization_id AS "owningOrganizationId" FROM stays' },
   ])('GET /api/v1/$resource lists exactly the records GET /api/v1/$resource/{id} answers 200 for', async ({ resource, type, sql, unlistable = 404 }) => {
-    // Nothing in this file creates users, sites, organizations, cases or activities once the pool is built.
+    // Nothing in this file creates users, sites, organizations, cases, activities or stays once the pool is built.
     const records = await t.db.rows<{ id: string }>(sql);
     await fc.assert(
       fc.asyncProperty(actorArb(), limitArb, fc.subarray(records, { maxLength: Math.min(PROBES, records.length) }), async (actor, limit, probed) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { ROLES, type Role } from '@passerelle/core';
+import { ROLES, type Role, SitesService, systemActor } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -132,10 +132,24 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/activities': only({ caseworker: [201, 201], manager: [201, 201] }),
   'GET /api/v1/activities': only({ caseworker: [200, 200], manager: [200, 200], analyst: [200, 200] }),
   'GET /api/v1/activities/{id}': only({ caseworker: [200, 404], manager: [200, 404], analyst: [200, 404] }),
+
+  // Shelter stays (issue 7, DESIGN §5): "home" runs a shelter and houses its own cases there; both
+  // organizations hold the shelter capability, so "other" may list its own stays (none) but never
+  // sees home's stays (404) nor home's occupancy (the site is public, its stays are not: 403), and
+  // cannot check in a case it does not see (404). Managers decide extensions, never caseworkers.
+  'POST /api/v1/stays': only({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/stays': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/stays/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/stays/{id}/check-out': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/stays/{id}/extensions': only({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/stays/{id}/extensions': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/stays/{id}/extensions/{extId}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/stays/{id}/extensions/{extId}/reject': only({ manager: [200, 404] }),
+  'GET /api/v1/sites/{id}/occupancy': only({ caseworker: [200, 403], manager: [200, 403] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 54 * 13;
+const EXPECTED_MATRIX_SIZE = 63 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -156,6 +170,9 @@ let referredCase: string;
 let liveReferral: string;
 /** The "home" group activity that /activities/{id} targets. */
 let homeActivity: string;
+/** A "home" shelter, and the active stay there that /stays/{id}… targets. */
+let homeShelter: string;
+let homeStay: string;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -191,6 +208,14 @@ const newActivityBody = () => ({
   topic: `Risks of irregular migration (${unique()})`,
   participants: [{ sex: 'female', ageGroup: '18-59', count: 4 }],
 });
+/** A fresh active stay of a fresh "home" case at the home shelter, and (when asked) a pending extension requested by the home caseworker. */
+const freshStay = async (): Promise<string> =>
+  (await homeManager().post('/api/v1/stays').send({ caseId: await freshCase(), siteId: homeShelter }).expect(201)).body.id;
+const freshExtension = async (): Promise<{ id: string; extId: string }> => {
+  const id = await freshStay();
+  const ext = await as(t, callers.get('home:caseworker')!).post(`/api/v1/stays/${id}/extensions`).send({ days: 3, reason: `awaiting the convoy (${unique()})` }).expect(201);
+  return { id, extId: ext.body.id };
+};
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, body, headers. */
@@ -208,6 +233,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   cases: () => homeCase,
   referrals: () => liveReferral,
   activities: () => homeActivity,
+  stays: () => homeStay,
 };
 
 /**
@@ -271,6 +297,12 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
     return { params: { id: row!.id } };
   },
   'POST /api/v1/activities': () => ({ body: newActivityBody() }),
+  'POST /api/v1/stays': async () => ({ body: { caseId: await freshCase(), siteId: homeShelter } }),
+  'POST /api/v1/stays/{id}/check-out': async () => ({ params: { id: await freshStay() } }),
+  'POST /api/v1/stays/{id}/extensions': async () => ({ params: { id: await freshStay() }, body: { days: 5, reason: `awaiting return convoy (${unique()})` } }),
+  'POST /api/v1/stays/{id}/extensions/{extId}/approve': async () => ({ params: await freshExtension() }),
+  'POST /api/v1/stays/{id}/extensions/{extId}/reject': async () => ({ params: await freshExtension(), body: { reason: `no bed to spare (${unique()})` } }),
+  'GET /api/v1/sites/{id}/occupancy': () => ({ params: { id: homeShelter } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -301,6 +333,11 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/referrals/{id}/cancel': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
   'POST /api/v1/alerts/{id}/acknowledge': (c) => t.db.row('SELECT status FROM alerts WHERE id = $1', [c.params.id]),
   'POST /api/v1/activities': () => t.db.row('SELECT count(*)::int AS n FROM activities'),
+  'POST /api/v1/stays': () => t.db.row('SELECT count(*)::int AS n FROM stays'),
+  'POST /api/v1/stays/{id}/check-out': (c) => t.db.row('SELECT status, checked_out_at FROM stays WHERE id = $1', [c.params.id]),
+  'POST /api/v1/stays/{id}/extensions': (c) => t.db.row('SELECT count(*)::int AS n FROM stay_extensions WHERE stay_id = $1', [c.params.id]),
+  'POST /api/v1/stays/{id}/extensions/{extId}/approve': (c) => t.db.row('SELECT x.status, s.expected_check_out_at FROM stay_extensions x JOIN stays s ON s.id = x.stay_id WHERE x.id = $1', [c.params.extId]),
+  'POST /api/v1/stays/{id}/extensions/{extId}/reject': (c) => t.db.row('SELECT status, decided_at FROM stay_extensions WHERE id = $1', [c.params.extId]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -377,6 +414,8 @@ beforeAll(async () => {
   referredCase = await referableCase();
   liveReferral = (await homeManager().post(`/api/v1/cases/${referredCase}/referrals`).send(referralBody()).expect(201)).body.id;
   homeActivity = (await homeManager().post('/api/v1/activities').send(newActivityBody()).expect(201)).body.id;
+  homeShelter = (await t.app.get(SitesService).create(systemActor(), home.org.id, { name: 'Home shelter', kind: 'shelter', bedCapacity: 1000, services: ['shelter'] })).id;
+  homeStay = await freshStay();
 });
 afterAll(() => t.close());
 

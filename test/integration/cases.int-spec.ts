@@ -6,18 +6,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@passerelle/common';
-import { CasesService, ConsentsService, type Role, userActor } from '@passerelle/core';
+import { CasesService, ConsentsService } from '@passerelle/core';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
+import { actorOf, as, makeOrg, makeUser, PASSWORD, type TestOrg } from '../support/factories.js';
 
 const ENV = { LOGIN_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' };
 const REGISTRATION_CONSENT = { purpose: 'registration', basis: 'consent', method: 'verbal' } as const;
 const identity = { givenName: 'Moussa', familyName: 'Diallo', sex: 'male', nationality: 'SEN' } as const;
-
-/** The actor the JWT strategy would build for this user. */
-function actorOf(o: TestOrg, u: TestUser, roles: Role[]): Actor {
-  return userActor({ userId: u.user.id, organizationId: o.org.id, organizationCode: o.org.code, roles, siteIds: u.user.siteIds, capabilities: o.org.capabilities });
-}
 
 describe('ConsentsService.activeFor (DESIGN §3: referral needs an active consent covering the receiving org)', () => {
   const clock = new FixedClock(new Date('2026-11-23T08:00:00Z'));

@@ -3,10 +3,11 @@
 // when the job runs twice, twice at once, or through pg-boss across a worker restart. The clock
 // is the only test double.
 import type { Actor } from '@passerelle/common';
-import { AlertsService, CasesService, ConsentsService, REFERRALS_OVERDUE_JOB, ReferralsService, type Role, systemActor, userActor, UsersService } from '@passerelle/core';
+import { AlertsService, CasesService, ConsentsService, REFERRALS_OVERDUE_JOB, ReferralsService, systemActor, UsersService } from '@passerelle/core';
 import { JobRunner } from '@passerelle/core/jobs';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { actorOf, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
+import { completedJobs, waitFor } from '../support/jobs.js';
 
 const HOUR = 3_600_000;
 const clock = new FixedClock(new Date('2026-11-23T08:00:00Z'));
@@ -21,9 +22,6 @@ let analystB: TestUser; // receives no case data: not alerted
 let leftB: TestUser; // deactivated: not alerted
 let sender: Actor;
 let receiver: Actor;
-
-const actorOf = (o: TestOrg, u: TestUser, roles: Role[]): Actor =>
-  userActor({ userId: u.user.id, organizationId: o.org.id, organizationCode: o.org.code, roles, siteIds: u.user.siteIds, capabilities: o.org.capabilities });
 
 beforeAll(async () => {
   t = await startTestApp({ clock, env: { LOGIN_RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -98,14 +96,7 @@ describe('the referrals.overdue job through pg-boss', () => {
     const r = await pendingReferral('normal');
     clock.advance(73 * HOUR);
     const runner = t.app.get(JobRunner);
-    const waitFor = async (what: () => Promise<boolean>) => {
-      for (let i = 0; i < 150; i++) {
-        if (await what()) return;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      throw new Error('timed out');
-    };
-    const completed = () => t.db.row<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [REFERRALS_OVERDUE_JOB]).then((x) => x!.n);
+    const completed = () => completedJobs(t.db, REFERRALS_OVERDUE_JOB);
     await runner.start();
     try {
       const schedules = await t.db.rows<{ name: string; cron: string }>('SELECT name, cron FROM pgboss.schedule WHERE name = $1', [REFERRALS_OVERDUE_JOB]);

@@ -10,6 +10,7 @@ import {
   SitesService,
   systemActor,
   type User,
+  userActor,
   UsersService,
 } from '@passerelle/core';
 import type { TestApp } from './app.js';
@@ -73,6 +74,11 @@ export async function makeUser(t: TestApp, org: TestOrg | Organization, roles: R
   const res = await t.http.post('/api/v1/auth/login').send({ email, password: PASSWORD });
   if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { user, email, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+}
+
+/** The actor the JWT strategy would build for this user, for calling core services directly. */
+export function actorOf(o: TestOrg, u: TestUser, roles: readonly Role[] = u.user.roles): Actor {
+  return userActor({ userId: u.user.id, organizationId: o.org.id, organizationCode: o.org.code, roles, siteIds: u.user.siteIds, capabilities: o.org.capabilities });
 }
 
 /** Requests with `Authorization: Bearer <token>`. */

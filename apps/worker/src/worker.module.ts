@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, CommonModule } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, ReferralsModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, ReferralsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -20,6 +20,7 @@ export class WorkerModule {
         CasesModule,
         ReferralsModule,
         ActivitiesModule,
+        StaysModule,
       ],
     };
   }

@@ -12,8 +12,9 @@ import { Referral } from './referrals/referral.entity.js';
 import { ServiceRecord } from './referrals/service-record.entity.js';
 import { Screening } from './screenings/screening.entity.js';
 import { Site } from './sites/site.entity.js';
+import { Stay, StayExtension } from './stays/stay.entity.js';
 import { User } from './users/user.entity.js';
 
 /** The one explicit entity list, shared by the API, the worker, the migration CLI and the tests. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote, Referral, ServiceRecord, Alert, Activity, ActivityParticipant];
+export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote, Referral, ServiceRecord, Alert, Activity, ActivityParticipant, Stay, StayExtension];

@@ -28,6 +28,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   VERSION_CONFLICT: { status: 412, title: 'Version conflict' },
   SELF_APPROVAL_FORBIDDEN: { status: 403, title: 'Self-approval forbidden' },
   CAPABILITY_REQUIRED: { status: 403, title: 'Capability required' },
+  ACTIVE_STAY_EXISTS: { status: 409, title: 'The migrant already has an active stay' },
+  SHELTER_FULL: { status: 409, title: 'Shelter full' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
@@ -65,4 +67,8 @@ export function toProblem(e: DomainError, instance?: string): Problem {
 export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   organizations_code_key: { code: 'CODE_TAKEN', detail: 'This organization code is already in use' },
   users_email_key: { code: 'EMAIL_TAKEN', detail: 'A user with this email already exists' },
+  // Backstops of the stays service's own checks (issue 7): the database has the last word.
+  stays_one_active_per_case: { code: 'ACTIVE_STAY_EXISTS', detail: 'The migrant already has an active stay: check them out of it first' },
+  stay_extensions_one_pending_per_stay: { code: 'CONFLICT', detail: 'This stay already has a pending extension request: it must be approved or rejected first' },
+  stay_extensions_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this extension: another manager must decide on it' },
 };

@@ -36,7 +36,7 @@ export class SitesController {
   @Patch('sites/:id')
   @Requires('update', 'Site')
   @ApiOkResponse({ type: SiteDto })
-  @ApiProblems(400, 404, 415)
+  @ApiProblems(400, 404, 409, 415)
   update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: UpdateSiteDto) {
     return this.sites.update(actor, id, dto).then(toSiteResponse);
   }

@@ -3,7 +3,7 @@ import { User } from '../users/user.entity.js';
 
 export const ALERT_STATUSES = ['open', 'acknowledged'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
-export const ALERT_TYPES = ['referral_overdue'] as const;
+export const ALERT_TYPES = ['referral_overdue', 'stay_ending', 'stay_overdue'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /**

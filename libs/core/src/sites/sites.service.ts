@@ -28,6 +28,16 @@ export type UpdateSiteInput = Partial<CreateSiteInput> & { active?: boolean };
 
 export const DEFAULT_MAX_STAY_DAYS = 10;
 
+/**
+ * The beds of a site taken by active stays (issue 7): counted by check-in and by a change of
+ * the site's beds, each under the site's row lock. Here, not in stays/, because a site must know
+ * its occupants and the stays feature builds on sites, not the other way round.
+ */
+export async function occupiedBeds(em: EntityManager, siteId: string): Promise<number> {
+  const [row] = await em.query(`SELECT count(*)::int AS n FROM stays WHERE site_id = $1 AND status = 'active'`, [siteId]);
+  return row.n;
+}
+
 const snapshot = (s: Site) => ({
   name: s.name,
   kind: s.kind,
@@ -88,11 +98,26 @@ export class SitesService {
       const org = await em.findOneByOrFail(Organization, { id: site.organizationId });
       await this.apply(em, org, site, patch);
       if (patch.active !== undefined) site.active = patch.active;
+      if (patch.bedCapacity !== undefined || patch.kind !== undefined || patch.active !== undefined) await this.keepBedsForOccupants(em, site);
       site.updatedBy = actor.userId;
       await em.save(site);
       await this.audit.record(em, actor, 'site.updated', { type: 'Site', id: site.id, organizationId: site.organizationId }, { changes: diff(before, snapshot(site)) });
       return site;
     });
+  }
+
+  /**
+   * Issue 7: beds are never taken from under migrants staying there — fewer beds than active
+   * stays, or a shelter no longer active or no longer a shelter, is 409 rather than silent
+   * overbooking. `update` holds the site row lock check-ins take before counting, so no check-in
+   * slips in between this count and the commit.
+   */
+  private async keepBedsForOccupants(em: EntityManager, site: Site): Promise<void> {
+    const occupied = await occupiedBeds(em, site.id);
+    const beds = site.active && site.kind === 'shelter' ? (site.bedCapacity ?? 0) : 0;
+    if (occupied > beds) {
+      throw new DomainError('CONFLICT', `${occupied} migrant(s) are staying at ${site.name}: check them out before reducing its beds to ${beds}`, undefined, { occupied });
+    }
   }
 
   /** Validates and applies fields: P-codes from the OCHA reference, services within the org's capabilities. */
