@@ -3,6 +3,7 @@ import { CreateIdentity1795425359659 } from './1795425359659-create-identity.js'
 import { CreateCases1795426324907 } from './1795426324907-create-cases.js';
 import { CreateReferrals1795432711912 } from './1795432711912-create-referrals.js';
 import { CreateActivities1795600000000 } from './1795600000000-create-activities.js';
+import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
-export const MIGRATIONS = [CreateFoundation1763884800000, CreateIdentity1795425359659, CreateCases1795426324907, CreateReferrals1795432711912, CreateActivities1795600000000];
+export const MIGRATIONS = [CreateFoundation1763884800000, CreateIdentity1795425359659, CreateCases1795426324907, CreateReferrals1795432711912, CreateActivities1795600000000, CreateLetters1795800000000];

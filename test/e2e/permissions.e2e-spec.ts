@@ -132,10 +132,24 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/activities': only({ caseworker: [201, 201], manager: [201, 201] }),
   'GET /api/v1/activities': only({ caseworker: [200, 200], manager: [200, 200], analyst: [200, 200] }),
   'GET /api/v1/activities/{id}': only({ caseworker: [200, 404], manager: [200, 404], analyst: [200, 404] }),
+
+  // Letters of indulgence (issue 8, DESIGN §6): both organizations hold indulgence_letter. Issuing
+  // needs the case (the other organization sees none of home's); the target letter is home's, on the
+  // home case: read and printed by who works on it, hidden (404) from everyone else; revoking is
+  // for caseworkers and managers (403 for the other roles), on a fresh letter since a success ends
+  // it. The check of a letter's QR code and the public keys are open to anyone, token or not.
+  'POST /api/v1/cases/{id}/letters': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/letters': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/letters': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/letters/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/letters/{id}/pdf': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/letters/{id}/revoke': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/public/letters/verify': open(200),
+  'GET /api/v1/public/letters/keys': open(200),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 54 * 13;
+const EXPECTED_MATRIX_SIZE = 62 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -156,6 +170,8 @@ let referredCase: string;
 let liveReferral: string;
 /** The "home" group activity that /activities/{id} targets. */
 let homeActivity: string;
+/** The "home" letter that /letters/{id} and the public check target, on the home case. */
+let homeLetter: { id: string; verificationToken: string };
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -191,11 +207,19 @@ const newActivityBody = () => ({
   topic: `Risks of irregular migration (${unique()})`,
   participants: [{ sex: 'female', ageGroup: '18-59', count: 4 }],
 });
+const letterBody = () => {
+  const today = new Date();
+  const later = new Date(today.getTime() + 14 * 86_400_000);
+  return { validFrom: today.toISOString().slice(0, 10), validUntil: later.toISOString().slice(0, 10), purpose: `transit ${unique()}`, route: { from: 'Gao', to: 'Bamako', via: ['Mopti'] } };
+};
+/** A fresh active letter of "home", on a fresh case. */
+const freshLetter = async (): Promise<string> => (await homeManager().post(`/api/v1/cases/${await freshCase()}/letters`).send(letterBody()).expect(201)).body.id;
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
-/** One request of the matrix: path parameters, body, headers. */
+/** One request of the matrix: path parameters, query, body, headers. */
 interface Cell {
   params: Record<string, string>;
+  query?: Record<string, string>;
   body?: object;
   headers?: Record<string, string>;
 }
@@ -208,6 +232,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   cases: () => homeCase,
   referrals: () => liveReferral,
   activities: () => homeActivity,
+  letters: () => homeLetter.id,
 };
 
 /**
@@ -271,6 +296,9 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
     return { params: { id: row!.id } };
   },
   'POST /api/v1/activities': () => ({ body: newActivityBody() }),
+  'POST /api/v1/cases/{id}/letters': () => ({ body: letterBody() }),
+  'POST /api/v1/letters/{id}/revoke': async () => ({ params: { id: await freshLetter() }, body: { reason: 'issued in error' } }),
+  'GET /api/v1/public/letters/verify': () => ({ query: { token: homeLetter.verificationToken } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -301,6 +329,8 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/referrals/{id}/cancel': (c) => t.db.row('SELECT status, updated_at FROM referrals WHERE id = $1', [c.params.id]),
   'POST /api/v1/alerts/{id}/acknowledge': (c) => t.db.row('SELECT status FROM alerts WHERE id = $1', [c.params.id]),
   'POST /api/v1/activities': () => t.db.row('SELECT count(*)::int AS n FROM activities'),
+  'POST /api/v1/cases/{id}/letters': (c) => t.db.row('SELECT count(*)::int AS n FROM letters WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/letters/{id}/revoke': (c) => t.db.row('SELECT status, updated_at FROM letters WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -323,7 +353,7 @@ function call(route: string, caller: Caller, cell: Cell) {
   const [method, path] = route.split(' ');
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => cell.params[name]);
   const m = method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
-  const req = (caller === 'anonymous' ? t.http[m](url) : as(t, callers.get(caller)!)[m](url)).set(cell.headers ?? {});
+  const req = (caller === 'anonymous' ? t.http[m](url) : as(t, callers.get(caller)!)[m](url)).set(cell.headers ?? {}).query(cell.query ?? {});
   return cell.body ? req.send(cell.body) : req;
 }
 
@@ -377,6 +407,7 @@ beforeAll(async () => {
   referredCase = await referableCase();
   liveReferral = (await homeManager().post(`/api/v1/cases/${referredCase}/referrals`).send(referralBody()).expect(201)).body.id;
   homeActivity = (await homeManager().post('/api/v1/activities').send(newActivityBody()).expect(201)).body.id;
+  homeLetter = (await homeManager().post(`/api/v1/cases/${homeCase}/letters`).send(letterBody()).expect(201)).body;
 });
 afterAll(() => t.close());
 

@@ -6,3 +6,4 @@ export * from './cases/index.js';
 export * from './referrals/index.js';
 export * from './alerts/index.js';
 export * from './activities/index.js';
+export * from './letters/index.js';

@@ -65,4 +65,5 @@ export function toProblem(e: DomainError, instance?: string): Problem {
 export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   organizations_code_key: { code: 'CODE_TAKEN', detail: 'This organization code is already in use' },
   users_email_key: { code: 'EMAIL_TAKEN', detail: 'A user with this email already exists' },
+  letters_one_active_per_case: { code: 'CONFLICT', detail: 'Another letter was issued for this case at the same moment; reload and retry' },
 };
