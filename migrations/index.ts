@@ -4,6 +4,7 @@ import { CreateCases1795426324907 } from './1795426324907-create-cases.js';
 import { CreateReferrals1795432711912 } from './1795432711912-create-referrals.js';
 import { CreateActivities1795600000000 } from './1795600000000-create-activities.js';
 import { CreateStays1795700000000 } from './1795700000000-create-stays.js';
+import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   CreateReferrals1795432711912,
   CreateActivities1795600000000,
   CreateStays1795700000000,
+  CreateLetters1795800000000,
   AuditUnsealedQueue1795900000000,
 ];

@@ -146,10 +146,24 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/stays/{id}/extensions/{extId}/approve': only({ manager: [200, 404] }),
   'POST /api/v1/stays/{id}/extensions/{extId}/reject': only({ manager: [200, 404] }),
   'GET /api/v1/sites/{id}/occupancy': only({ caseworker: [200, 403], manager: [200, 403] }),
+
+  // Letters of indulgence (issue 8, DESIGN §6): both organizations hold indulgence_letter. Issuing
+  // needs the case (the other organization sees none of home's); the target letter is home's, on the
+  // home case: read and printed by who works on it, hidden (404) from everyone else; revoking is
+  // for caseworkers and managers (403 for the other roles), on a fresh letter since a success ends
+  // it. The check of a letter's QR code and the public keys are open to anyone, token or not.
+  'POST /api/v1/cases/{id}/letters': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/letters': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/letters': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/letters/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/letters/{id}/pdf': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/letters/{id}/revoke': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/public/letters/verify': open(200),
+  'GET /api/v1/public/letters/keys': open(200),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 63 * 13;
+const EXPECTED_MATRIX_SIZE = 71 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -173,6 +187,8 @@ let homeActivity: string;
 /** A "home" shelter, and the active stay there that /stays/{id}… targets. */
 let homeShelter: string;
 let homeStay: string;
+/** The "home" letter that /letters/{id} and the public check target, on the home case. */
+let homeLetter: { id: string; verificationToken: string };
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -216,11 +232,19 @@ const freshExtension = async (): Promise<{ id: string; extId: string }> => {
   const ext = await as(t, callers.get('home:caseworker')!).post(`/api/v1/stays/${id}/extensions`).send({ days: 3, reason: `awaiting the convoy (${unique()})` }).expect(201);
   return { id, extId: ext.body.id };
 };
+const letterBody = () => {
+  const today = new Date();
+  const later = new Date(today.getTime() + 14 * 86_400_000);
+  return { validFrom: today.toISOString().slice(0, 10), validUntil: later.toISOString().slice(0, 10), purpose: `transit ${unique()}`, route: { from: 'Gao', to: 'Bamako', via: ['Mopti'] } };
+};
+/** A fresh active letter of "home", on a fresh case. */
+const freshLetter = async (): Promise<string> => (await homeManager().post(`/api/v1/cases/${await freshCase()}/letters`).send(letterBody()).expect(201)).body.id;
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
-/** One request of the matrix: path parameters, body, headers. */
+/** One request of the matrix: path parameters, query, body, headers. */
 interface Cell {
   params: Record<string, string>;
+  query?: Record<string, string>;
   body?: object;
   headers?: Record<string, string>;
 }
@@ -234,6 +258,7 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   referrals: () => liveReferral,
   activities: () => homeActivity,
   stays: () => homeStay,
+  letters: () => homeLetter.id,
 };
 
 /**
@@ -303,6 +328,9 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'POST /api/v1/stays/{id}/extensions/{extId}/approve': async () => ({ params: await freshExtension() }),
   'POST /api/v1/stays/{id}/extensions/{extId}/reject': async () => ({ params: await freshExtension(), body: { reason: `no bed to spare (${unique()})` } }),
   'GET /api/v1/sites/{id}/occupancy': () => ({ params: { id: homeShelter } }),
+  'POST /api/v1/cases/{id}/letters': () => ({ body: letterBody() }),
+  'POST /api/v1/letters/{id}/revoke': async () => ({ params: { id: await freshLetter() }, body: { reason: 'issued in error' } }),
+  'GET /api/v1/public/letters/verify': () => ({ query: { token: homeLetter.verificationToken } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -338,6 +366,8 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/stays/{id}/extensions': (c) => t.db.row('SELECT count(*)::int AS n FROM stay_extensions WHERE stay_id = $1', [c.params.id]),
   'POST /api/v1/stays/{id}/extensions/{extId}/approve': (c) => t.db.row('SELECT x.status, s.expected_check_out_at FROM stay_extensions x JOIN stays s ON s.id = x.stay_id WHERE x.id = $1', [c.params.extId]),
   'POST /api/v1/stays/{id}/extensions/{extId}/reject': (c) => t.db.row('SELECT status, decided_at FROM stay_extensions WHERE id = $1', [c.params.extId]),
+  'POST /api/v1/cases/{id}/letters': (c) => t.db.row('SELECT count(*)::int AS n FROM letters WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/letters/{id}/revoke': (c) => t.db.row('SELECT status, updated_at FROM letters WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -360,7 +390,7 @@ function call(route: string, caller: Caller, cell: Cell) {
   const [method, path] = route.split(' ');
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => cell.params[name]);
   const m = method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
-  const req = (caller === 'anonymous' ? t.http[m](url) : as(t, callers.get(caller)!)[m](url)).set(cell.headers ?? {});
+  const req = (caller === 'anonymous' ? t.http[m](url) : as(t, callers.get(caller)!)[m](url)).set(cell.headers ?? {}).query(cell.query ?? {});
   return cell.body ? req.send(cell.body) : req;
 }
 
@@ -416,6 +446,7 @@ beforeAll(async () => {
   homeActivity = (await homeManager().post('/api/v1/activities').send(newActivityBody()).expect(201)).body.id;
   homeShelter = (await t.app.get(SitesService).create(systemActor(), home.org.id, { name: 'Home shelter', kind: 'shelter', bedCapacity: 1000, services: ['shelter'] })).id;
   homeStay = await freshStay();
+  homeLetter = (await homeManager().post(`/api/v1/cases/${homeCase}/letters`).send(letterBody()).expect(201)).body;
 });
 afterAll(() => t.close());
 

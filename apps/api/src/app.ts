@@ -10,7 +10,11 @@ import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
 export const BODY_LIMIT = 1024 * 1024;
-const LOGIN_ROUTE = '/api/v1/auth/login';
+/** Routes with a bucket of their own, tighter than the API's (per client IP, per minute). */
+const BUCKETS: Record<string, { name: string; max: (c: AppConfig) => number }> = {
+  '/api/v1/auth/login': { name: 'login', max: (c) => c.loginRateLimitPerMinute },
+  '/api/v1/public/letters/verify': { name: 'letter-verify', max: (c) => c.letterVerifyRateLimitPerMinute },
+};
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A client's X-Request-Id is honoured when it is a sane token; otherwise we make one. */
@@ -49,14 +53,15 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
       directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
     },
   });
-  // One bucket per client IP for the API, and a separate, tighter one for sign-in attempts
-  // (LOGIN_RATE_LIMIT_PER_MINUTE): staff of a transit centre share one address, so the
-  // per-account lockout stays the main defence against guessing (issue 4).
-  const isLogin = (req: { routeOptions?: { url?: string } }) => req.routeOptions?.url === LOGIN_ROUTE;
+  // One bucket per client IP for the API, and separate, tighter ones for sign-in attempts
+  // (LOGIN_RATE_LIMIT_PER_MINUTE: staff of a transit centre share one address, so the
+  // per-account lockout stays the main defence against guessing, issue 4) and for the public,
+  // unauthenticated letter check (LETTER_VERIFY_RATE_LIMIT_PER_MINUTE: no harvesting of names, issue 8).
+  const bucketOf = (req: { routeOptions?: { url?: string } }) => BUCKETS[req.routeOptions?.url ?? ''];
   await app.register(rateLimit, {
     global: true,
-    keyGenerator: (req) => (isLogin(req) ? `login:${req.ip}` : req.ip),
-    max: (req) => (isLogin(req) ? config.loginRateLimitPerMinute : config.rateLimitPerMinute),
+    keyGenerator: (req) => (bucketOf(req) ? `${bucketOf(req).name}:${req.ip}` : req.ip),
+    max: (req) => bucketOf(req)?.max(config) ?? config.rateLimitPerMinute,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) => new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });

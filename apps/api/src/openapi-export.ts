@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '@passerelle/common';
 import { createApp } from './app.js';
@@ -14,7 +15,8 @@ const config = loadConfig({
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'https://passerelle.example',
   JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(48),
   DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? `k0:${Buffer.alloc(32).toString('base64')}`,
-  LETTER_SIGNING_KEY: process.env.LETTER_SIGNING_KEY ?? 'unused',
+  // A throwaway key: the document does not depend on it, but the configuration must be valid.
+  LETTER_SIGNING_KEY: process.env.LETTER_SIGNING_KEY ?? `x0:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
 });
 const app = await createApp(config, { lazyDatabase: true });
 writeFileSync(out, JSON.stringify(buildOpenApiDocument(app, config.publicBaseUrl), null, 2));

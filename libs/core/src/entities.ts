@@ -7,6 +7,7 @@ import { Alert } from './alerts/alert.entity.js';
 import { Case } from './cases/case.entity.js';
 import { Consent } from './consents/consent.entity.js';
 import { Counter } from './numbering/counter.entity.js';
+import { Letter } from './letters/letter.entity.js';
 import { Organization } from './organizations/organization.entity.js';
 import { Referral } from './referrals/referral.entity.js';
 import { ServiceRecord } from './referrals/service-record.entity.js';
@@ -17,4 +18,4 @@ import { User } from './users/user.entity.js';
 
 /** The one explicit entity list, shared by the API, the worker, the migration CLI and the tests. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote, Referral, ServiceRecord, Alert, Activity, ActivityParticipant, Stay, StayExtension];
+export const ENTITIES: Function[] = [Organization, Site, User, RefreshToken, LoginFailure, AccountLockout, AuditEvent, AuditSeal, Counter, Case, Consent, Screening, CaseNote, Referral, ServiceRecord, Alert, Activity, ActivityParticipant, Stay, StayExtension, Letter];

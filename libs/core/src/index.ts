@@ -7,3 +7,4 @@ export * from './referrals/index.js';
 export * from './alerts/index.js';
 export * from './activities/index.js';
 export * from './stays/index.js';
+export * from './letters/index.js';

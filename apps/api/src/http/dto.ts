@@ -161,3 +161,6 @@ export function NestedEach<T>(cls: new () => T, o: Common & { maxItems: number }
     doc(o, { type: () => [cls], maxItems: o.maxItems }),
   );
 }
+
+/** A timestamp as the API writes it (ISO 8601 UTC), or null. */
+export const iso = (d: Date | null): string | null => d?.toISOString() ?? null;

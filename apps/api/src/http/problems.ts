@@ -71,4 +71,5 @@ export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string 
   stays_one_active_per_case: { code: 'ACTIVE_STAY_EXISTS', detail: 'The migrant already has an active stay: check them out of it first' },
   stay_extensions_one_pending_per_stay: { code: 'CONFLICT', detail: 'This stay already has a pending extension request: it must be approved or rejected first' },
   stay_extensions_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this extension: another manager must decide on it' },
+  letters_one_active_per_case: { code: 'CONFLICT', detail: 'Another letter was issued for this case at the same moment; reload and retry' },
 };

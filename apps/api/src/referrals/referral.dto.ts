@@ -20,7 +20,7 @@ import {
 } from '@passerelle/core';
 import { toCaseResponse } from '../cases/case.dto.js';
 import { DateOnly } from '../http/codes.js';
-import { NestedEach, OneOf, OneOfEach, Str, Uuid } from '../http/dto.js';
+import { iso, NestedEach, OneOf, OneOfEach, Str, Uuid } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
 export class CreateReferralDto implements CreateReferralInput {
@@ -92,8 +92,6 @@ export class ReferralDto {
   })
   case: object | null;
 }
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const toServiceResponse = (s: ServiceRecord) => ({
   id: s.id,

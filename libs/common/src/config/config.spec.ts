@@ -1,6 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.js';
 
-const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`, LETTER_SIGNING_KEY: 'l' };
+const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+
+const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`, LETTER_SIGNING_KEY: `l1:${ed25519}` };
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -15,7 +18,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ port: 3000, dbPoolSize: 10, loginRateLimitPerMinute: 60, accessTokenTtlSeconds: 900, migrateOnStart: true, demoSeed: false });
+    expect(c).toMatchObject({ port: 3000, dbPoolSize: 10, loginRateLimitPerMinute: 60, letterVerifyRateLimitPerMinute: 60, accessTokenTtlSeconds: 900, migrateOnStart: true, demoSeed: false });
   });
 
   it.each([
@@ -31,6 +34,8 @@ describe('loadConfig', () => {
     ['BOOTSTRAP_ADMIN_EMAIL', 'nobody'],
     ['DEMO_PASSWORD', 'short'],
     ['DATA_ENCRYPTION_KEY', 'k1:c2hvcnQ='],
+    ['LETTER_SIGNING_KEY', 'l1:c2hvcnQ='],
+    ['LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', '0'],
   ])('a bad %s (%s) names the variable', (name, value) => {
     const e = errorOf({ ...base, [name]: value });
     expect(e.variable).toBe(name);

@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FieldCipher } from '../crypto/field-cipher.js';
+import { SigningKeys } from '../crypto/signing-keys.js';
 import { ConfigError } from './config-error.js';
 
 export { ConfigError };
@@ -23,6 +24,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
+  /** Public letter verifications per minute per client IP (their own bucket). */
+  letterVerifyRateLimitPerMinute: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   demoSeed: boolean;
@@ -134,6 +137,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const dataEncryptionKey = secret('DATA_ENCRYPTION_KEY');
   new FieldCipher(dataEncryptionKey); // throws ConfigError naming the variable
+  const letterSigningKey = secret('LETTER_SIGNING_KEY');
+  new SigningKeys(letterSigningKey, 'LETTER_SIGNING_KEY');
   return {
     nodeEnv,
     databaseUrl,
@@ -147,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     bootstrapAdminEmail,
     bootstrapAdminPassword,
     demoSeed: bool(env, 'DEMO_SEED', databaseUrl === null && nodeEnv !== 'test'),
@@ -155,7 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 3600),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 14, 1, 90),
     dataEncryptionKey,
-    letterSigningKey: secret('LETTER_SIGNING_KEY'),
+    letterSigningKey,
   };
 }
 

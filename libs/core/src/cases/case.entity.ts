@@ -41,6 +41,13 @@ export interface Household {
 }
 
 /**
+ * SQL of the current site and assignee of the case a row (`<alias>.case_id`) belongs to: the
+ * caseworkers who work on a case see its referrals, services and letters (DESIGN §1).
+ */
+export const caseSiteSql = (alias: string) => `(SELECT site_id FROM cases WHERE id = ${alias}.case_id)`;
+export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM cases WHERE id = ${alias}.case_id)`;
+
+/**
  * One migrant (DESIGN §3). Owned by one organization: every case table carries
  * owning_organization_id so the data can later be distributed by organization (DESIGN §9).
  */

@@ -1,5 +1,6 @@
 export * from './referrals.module.js';
 export * from './referral.entity.js';
+export * from './accepted-referral.js';
 export * from './service-record.entity.js';
 export * from './referral-status.js';
 export * from './referral.rules.js';

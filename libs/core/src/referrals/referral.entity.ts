@@ -1,14 +1,10 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case } from '../cases/case.entity.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
 import type { CaseSection } from '../cases/case-vocabulary.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { Capability } from '../organizations/capabilities.js';
 import { Site } from '../sites/site.entity.js';
 import type { ReferralStatus, Urgency } from './referral-status.js';
-
-/** SQL of the case's current site and assignee: the sending side's caseworkers see referrals of the cases they work on. */
-export const caseSiteSql = (r: string) => `(SELECT site_id FROM cases WHERE id = ${r}.case_id)`;
-export const caseAssigneeSql = (r: string) => `(SELECT assigned_to FROM cases WHERE id = ${r}.case_id)`;
 
 /**
  * A referral from the case's organization to another one, for a service it offers (DESIGN §4).

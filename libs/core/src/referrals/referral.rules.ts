@@ -1,6 +1,6 @@
 import type { FieldMap } from '@passerelle/common';
 import type { DefineRules } from '../access/ability.factory.js';
-import { caseAssigneeSql, caseSiteSql } from './referral.entity.js';
+import { caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
 
 export const REFERRAL_FIELDS: FieldMap = {
   id: 'r.id',

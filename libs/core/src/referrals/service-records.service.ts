@@ -4,7 +4,8 @@ import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type
 import { AuditWriter } from '../audit/audit.writer.js';
 import { CasesService } from '../cases/cases.service.js';
 import { Organization } from '../organizations/organization.entity.js';
-import { Referral } from './referral.entity.js';
+import { acceptedReferral } from './accepted-referral.js';
+import type { Referral } from './referral.entity.js';
 import { SERVICE_RECORD_FIELDS } from './referral.rules.js';
 import type { RecordServiceInput, ServiceFilter, ServiceInput } from './referral.types.js';
 import { ServiceRecord } from './service-record.entity.js';
@@ -30,13 +31,7 @@ export class ServiceRecordsService {
         if (input.referralId) throw new DomainError('FORBIDDEN', 'Services under a referral are recorded by the organization it was sent to');
       } else {
         // Another organization: only under a referral to it that it accepted (and that still shares the case).
-        const qb = em
-          .getRepository(Referral)
-          .createQueryBuilder('r')
-          .where(`r.case_id = :case AND r.to_organization_id = :me AND r.status = 'accepted'`, { case: c.id, me: actor.organizationId })
-          .orderBy('r.created_at', 'DESC');
-        if (input.referralId) qb.andWhere('r.id = :referralId', { referralId: input.referralId });
-        referral = await qb.getOne();
+        referral = await acceptedReferral(em, c.id, actor.organizationId!, { referralId: input.referralId });
         if (!referral) throw new DomainError('FORBIDDEN', 'Only the owning organization or one holding an accepted referral for this case may record services');
       }
       const record = referral ? await this.insert(em, actor, referral, input) : await this.insertOwn(em, actor, c.id, c.owningOrganizationId, input);

@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, SigningKeys } from '@passerelle/common';
+import { LettersService } from './letters.service.js';
+
+/** Letters of indulgence (issue 8); needs CasesModule. Global: returns (issue 9) supersede letters on departure. */
+@Global()
+@Module({
+  providers: [LettersService, { provide: SigningKeys, useFactory: (config: AppConfig) => new SigningKeys(config.letterSigningKey, 'LETTER_SIGNING_KEY'), inject: [APP_CONFIG] }],
+  exports: [LettersService],
+})
+export class LettersModule {}
