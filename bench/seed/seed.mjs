@@ -57,8 +57,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     const loaded = active.filter((g) => g.perCase || g.before).map((g) => g.table);
 
     // ---- context: the demo organizations, sites and users, names normalized by PostgreSQL ---
-    const { rows: orgRows } = await db.query('SELECT id, code FROM organizations WHERE code = ANY($1)', [DEMO_CODES]);
-    const { rows: siteRows } = await db.query('SELECT id, organization_id, name FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
+    const { rows: orgRows } = await db.query('SELECT id, code, capabilities FROM organizations WHERE code = ANY($1) ORDER BY code', [DEMO_CODES]);
+    const { rows: siteRows } = await db.query('SELECT id, organization_id, name, services FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
     const { rows: userRows } = await db.query('SELECT id, email FROM users WHERE organization_id = ANY($1)', [orgRows.map((o) => o.id)]);
     const userId = (role, code) => {
       const u = userRows.find((x) => x.email === `${role}@${code.toLowerCase()}.example.org`);
@@ -68,7 +68,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     const orgs = orgRows.map((o) => ({
       id: o.id,
       code: o.code,
-      sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name })),
+      capabilities: o.capabilities,
+      sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name, services: s.services })),
       caseworker: userId('caseworker', o.code),
       manager: userId('manager', o.code),
     }));
@@ -210,7 +211,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       await db.query('DELETE FROM audit_unsealed u WHERE EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = u.event_id)');
     }
     if (loaded.includes('audit_events')) await db.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'seq'), $1)`, [ctx.audit.seq]);
-    for (const g of active) if (g.after) await g.after(ctx, db);
+    // An after() may write rows beyond the COPY (the overdue alerts): it returns their counts.
+    for (const g of active) if (g.after) Object.assign(rowCounts, await g.after(ctx, db));
 
     // ---- statistics and the visibility map, as a production database would have them -------
     t = performance.now();
