@@ -18,7 +18,7 @@ import { runOnce, summarize } from './lib/load.mjs';
 import { query, readStatements, resetStatements, startDatabase, useDatabase } from './lib/postgres.mjs';
 import { rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
-import { SCENARIOS } from './scenarios.mjs';
+import { REFERRALS_USER, SCENARIOS } from './scenarios.mjs';
 import { RECALL_SET } from './seed/recall.mjs';
 import { SEARCH_NAME_STRATEGIES, seedDataset } from './seed/seed.mjs';
 
@@ -141,9 +141,9 @@ async function http(base, path, { method = 'GET', token, body } = {}) {
   return { status: res.status, data, headers: res.headers };
 }
 
-async function login(api) {
-  const r = await http(api, '/api/v1/auth/login', { method: 'POST', body: { email: USER, password: DEMO_PASSWORD } });
-  if (r.status !== 200) throw new Error(`login as ${USER} failed: ${r.status} ${JSON.stringify(r.data)}`);
+async function login(api, email = USER) {
+  const r = await http(api, '/api/v1/auth/login', { method: 'POST', body: { email, password: DEMO_PASSWORD } });
+  if (r.status !== 200) throw new Error(`login as ${email} failed: ${r.status} ${JSON.stringify(r.data)}`);
   return r.data;
 }
 
@@ -360,7 +360,11 @@ try {
     }
     if (!runnable.length) continue;
     env.token = (await login(api)).accessToken; // fresh token per group
-    const prepared = runnable.map((s) => ({ s, url: s.target === 'baseline' ? baselineUrl : api, pid: s.target === 'baseline' ? baseline.pid : apiProc.pid, request: s.request(env), rounds: [], maxRss: 0, statements: [] }));
+    const prepared = [];
+    for (const s of runnable) {
+      const as = s.user ? { ...env, token: (await login(api, s.user)).accessToken } : env;
+      prepared.push({ s, url: s.target === 'baseline' ? baselineUrl : api, pid: s.target === 'baseline' ? baseline.pid : apiProc.pid, request: s.request(as), rounds: [], maxRss: 0, statements: [] });
+    }
     for (const p of prepared) {
       log(`-- ${p.s.title} (${p.s.connections} connections): warm-up ${cfg.warmup} s`);
       await runOnce({ url: p.url, connections: p.s.connections, seconds: cfg.warmup, request: p.request });
@@ -460,18 +464,21 @@ async function capturePlans(database, api, env) {
   await query(database.adminUrl, "ALTER SYSTEM SET auto_explain.log_min_duration = '0'");
   await query(database.adminUrl, 'SELECT pg_reload_conf()');
   await sleep(1000);
+  const referralsToken = (await login(api, REFERRALS_USER)).accessToken;
   const requests = {
     'GET /cases?limit=50 (first page)': '/api/v1/cases?limit=50',
     'GET /cases?limit=50&cursor (deep page)': `/api/v1/cases?limit=50&cursor=${encodeURIComponent(env.deepCursor ?? '')}`,
     [`GET /cases?q=${RECALL_SET[0].query}`]: `/api/v1/cases?q=${encodeURIComponent(RECALL_SET[0].query)}`,
     'GET /cases/{id}': `/api/v1/cases/${env.ids[0]}`,
+    [`GET /referrals?direction=incoming&limit=50 (as ${REFERRALS_USER})`]: { path: '/api/v1/referrals?direction=incoming&limit=50', token: referralsToken },
   };
   const plans = {};
   try {
-    for (const [name, path] of Object.entries(requests)) {
+    for (const [name, request] of Object.entries(requests)) {
+      const { path, token } = typeof request === 'string' ? { path: request, token: env.token } : request;
       const tag = `bench-plan-${Math.random().toString(36).slice(2)}`;
       await marker(`${tag} start`);
-      await http(api, path, { token: env.token });
+      await http(api, path, { token });
       await sleep(300);
       await marker(`${tag} end`);
       await sleep(300);
