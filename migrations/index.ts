@@ -4,6 +4,7 @@ import { CreateCases1795426324907 } from './1795426324907-create-cases.js';
 import { CreateReferrals1795432711912 } from './1795432711912-create-referrals.js';
 import { CreateActivities1795600000000 } from './1795600000000-create-activities.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
+import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
-export const MIGRATIONS = [CreateFoundation1763884800000, CreateIdentity1795425359659, CreateCases1795426324907, CreateReferrals1795432711912, CreateActivities1795600000000, AuditUnsealedQueue1795900000000];
+export const MIGRATIONS = [CreateFoundation1763884800000, CreateIdentity1795425359659, CreateCases1795426324907, CreateReferrals1795432711912, CreateActivities1795600000000, AuditUnsealedQueue1795900000000, NameSearchTokens1796000000000];

@@ -73,7 +73,7 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       caseworker: userId('caseworker', o.code),
       manager: userId('manager', o.code),
     }));
-    const { rows: normRows } = await db.query('SELECT w, lower(f_unaccent(w)) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
+    const { rows: normRows } = await db.query('SELECT w, f_name_tokens(w) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
     const { rows: [{ seq, txid }] } = await db.query(
       `SELECT COALESCE((SELECT max(seq) FROM audit_events), 0)::text AS seq, pg_current_xact_id()::text AS txid`,
     );
@@ -172,7 +172,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     // ---- search_name recomputed in SQL (strategy sql-after) --------------------------------
     if (searchNameStrategy === 'sql-after' && loaded.includes('cases')) {
       t = performance.now();
-      await db.query(`UPDATE cases SET search_name = lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), ''))))`);
+      await db.query(`UPDATE cases SET (search_name, name_keys) = (
+        SELECT s, f_name_keys(string_to_array(s, ' ')) FROM f_case_search_name(given_name, family_name, other_names) s)`);
       timings.searchNameUpdateMs = since(t);
     }
 
@@ -221,13 +222,18 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     await Promise.all(workers.map((c) => c.end()));
     timings.totalMs = since(started);
 
-    // ---- checks (not timed): search_name equals what the trigger computes --------------------
+    // ---- checks (not timed): search_name and name_keys are what the trigger computes, and the
+    // name search's vocabulary knows every word --------------------------------------------------
     const { rows: [check] } = await db.query(
       `SELECT count(*)::int AS checked,
-              count(*) FILTER (WHERE search_name <> lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), '')))))::int AS wrong
+              count(*) FILTER (WHERE search_name IS DISTINCT FROM f_case_search_name(given_name, family_name, other_names)
+                                  OR name_keys IS DISTINCT FROM f_name_keys(string_to_array(f_case_search_name(given_name, family_name, other_names), ' ')))::int AS wrong,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(string_to_array(search_name, ' ')) t
+                                             WHERE NOT EXISTS (SELECT 1 FROM name_vocabulary v WHERE v.token = t)))::int AS "unknownWords"
        FROM cases TABLESAMPLE SYSTEM (5)`,
     );
-    if (check.wrong) throw new Error(`search_name differs from the trigger's value in ${check.wrong} of ${check.checked} sampled cases`);
+    if (check.wrong) throw new Error(`search_name or name_keys differ from the trigger's values in ${check.wrong} of ${check.checked} sampled cases`);
+    if (check.unknownWords) throw new Error(`${check.unknownWords} of ${check.checked} sampled cases have words missing from name_vocabulary`);
     return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted };
   } finally {
     await db.end();

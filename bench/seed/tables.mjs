@@ -13,7 +13,7 @@ import * as V from './vocabulary.mjs';
 const CASE_COLUMNS = [
   'id', 'case_number', 'owning_organization_id', 'site_id', 'status', 'closure_reason', 'closed_at', 'version', 'assigned_to',
   'household_id', 'registered_at', 'given_name', 'family_name', 'other_names', 'sex', 'date_of_birth', 'birth_year',
-  'birth_date_estimated', 'nationality', 'languages', 'search_name', 'contact', 'documents', 'journey', 'vulnerabilities',
+  'birth_date_estimated', 'nationality', 'languages', 'search_name', 'name_keys', 'contact', 'documents', 'journey', 'vulnerabilities',
   'vulnerability_flags', 'household', 'sensitive_ciphertext', 'sensitive_key_id', 'created_at', 'updated_at', 'created_by', 'updated_by',
 ];
 
@@ -26,15 +26,25 @@ const cases = {
       c.householdId, c.registeredIso, c.givenName, c.familyName, c.otherNames, c.sex, c.dateOfBirth, c.birthYear,
       c.birthDateEstimated, c.nationality, c.languages,
       // With the search-name trigger enabled (--search-name trigger) or recomputed after the load
-      // (sql-after), the database writes it; otherwise it is PostgreSQL's own normalization of
-      // each name (dataset.mjs), joined as the trigger joins them.
+      // (sql-after), the database writes them; otherwise they are PostgreSQL's own words of each
+      // name (f_name_tokens, dataset.mjs), joined and paired as the trigger does.
       ctx.searchNameStrategy === 'precomputed' ? c.searchName : '',
+      ctx.searchNameStrategy === 'precomputed' ? c.nameKeys : [],
       c.json.contact, c.json.documents, c.json.journey, c.json.vulnerabilities, c.vulnerabilityFlags, c.json.household,
       c.sealed?.data ?? null, c.sealed?.keyId ?? null, c.registeredIso, c.updatedAt, c.creator, c.assignedTo ?? c.creator,
     ]);
   },
-  /** Case numbers must not collide with the next POST /cases: advance the gapless counters. */
+  /**
+   * Case numbers must not collide with the next POST /cases: advance the gapless counters. The
+   * name search's vocabulary holds every word of the names (the trigger adds them when it runs).
+   */
   async after(ctx, db) {
+    await db.query(
+      `INSERT INTO name_vocabulary (token, dmetaphone, dmetaphone_alt)
+       SELECT DISTINCT t, dmetaphone(t), dmetaphone_alt(t) FROM unnest($1::text[]) w, unnest(f_name_tokens(w)) t
+       ON CONFLICT (token) DO NOTHING`,
+      [[...ctx.normalize.keys()]],
+    );
     const rows = [...ctx.factory.counters].map(([key, value]) => {
       const [orgId, year] = key.split(':');
       return [`case:${orgId}`, Number(year), value];
