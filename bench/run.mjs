@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     explain: { type: 'boolean', default: true },
     'no-explain': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-scenario': { type: 'string', default: 'case-get' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -67,6 +68,7 @@ if (opts.help) {
   --no-worker           do not start the worker
   --no-explain          do not capture query plans
   --profile             also CPU-profile the API under GET /cases/{id} (--cpu-prof), top functions
+  --profile-scenario ID profile under this scenario instead (e.g. search)
   --no-build            skip npm run build (dist/ must be current)
   --out FILE            results file (default bench/results/latest.json)
   BENCH_DATABASE_URL    use this PostgreSQL instead of an embedded one (must be empty or seeded by a previous run)
@@ -404,16 +406,17 @@ try {
     writeFileSync(out.replace(/\.json$/, '') + '-plans.txt', text);
   }
 
-  // ---- 8. CPU profile of GET /cases/{id} (--profile) -----------------------------------------
+  // ---- 8. CPU profile of GET /cases/{id} or another scenario (--profile) ----------------------
   if (opts.profile) {
-    log('== CPU profile: API with --cpu-prof under GET /cases/{id}');
+    const s = SCENARIOS.find((x) => x.id === opts['profile-scenario']);
+    if (!s?.request || s.target !== 'api') throw new Error(`--profile-scenario ${opts['profile-scenario']}: not an API scenario`);
+    log(`== CPU profile: API with --cpu-prof under ${s.title}`);
     await apiProc.stop();
     const profDir = join(RESULTS, 'profile');
     rmSync(profDir, { recursive: true, force: true });
     mkdirSync(profDir, { recursive: true });
     apiProc = await startApi([`--cpu-prof`, `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'], { ...apiEnv, DEMO_SEED: 'false' }, 'api-profiled');
-    env.token = (await login(api)).accessToken;
-    const s = SCENARIOS.find((x) => x.id === 'case-get');
+    env.token = (await login(api, s.user)).accessToken;
     const request = s.request(env);
     await runOnce({ url: api, connections: s.connections, seconds: cfg.warmup, request });
     const from = Number(process.hrtime.bigint() / 1000n);
@@ -422,7 +425,7 @@ try {
     await apiProc.stop();
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
-      results.profile = { scenario: 'case-get', rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, { from, to }) };
+      results.profile = { scenario: s.id, rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, { from, to }) };
       writeFileSync(out.replace(/\.json$/, '') + '-profile.txt', results.profile.text);
       log(results.profile.text);
     } else results.notes.push('--profile: no .cpuprofile was written');
