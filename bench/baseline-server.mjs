@@ -19,25 +19,28 @@ const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number
 
 // The API's getVisible() for a caseworker, as TypeORM sends it (captured with auto_explain): the
 // CASL rules (case.rules.ts) turned into SQL by scopeWhere, the Case entity's select list, the id.
-const sites = actor.siteIds.map((_, i) => `$${i + 4}`).join(', ');
+// Since issue 6 the scope has a third branch (cases shared by a live referral, case_shares) and
+// the entity two virtual columns (the live shares), which the API selects on every read.
+const sites = actor.siteIds.map((_, i) => `$${i + 5}`).join(', ');
 const n = actor.siteIds.length;
-const SELECT_CASE = `SELECT "c"."id" AS "c_id", "c"."case_number" AS "c_case_number", "c"."owning_organization_id" AS "c_owning_organization_id", "c"."site_id" AS "c_site_id", "c"."status" AS "c_status", "c"."closure_reason" AS "c_closure_reason", "c"."closed_at" AS "c_closed_at", "c"."version" AS "c_version", "c"."assigned_to" AS "c_assigned_to", "c"."household_id" AS "c_household_id", "c"."registered_at" AS "c_registered_at", "c"."given_name" AS "c_given_name", "c"."family_name" AS "c_family_name", "c"."other_names" AS "c_other_names", "c"."sex" AS "c_sex", "c"."date_of_birth" AS "c_date_of_birth", "c"."birth_year" AS "c_birth_year", "c"."birth_date_estimated" AS "c_birth_date_estimated", "c"."nationality" AS "c_nationality", "c"."languages" AS "c_languages", "c"."contact" AS "c_contact", "c"."documents" AS "c_documents", "c"."journey" AS "c_journey", "c"."vulnerabilities" AS "c_vulnerabilities", "c"."vulnerability_flags" AS "c_vulnerability_flags", "c"."household" AS "c_household", "c"."created_at" AS "c_created_at", "c"."updated_at" AS "c_updated_at", "c"."created_by" AS "c_created_by", "c"."updated_by" AS "c_updated_by" FROM "cases" "c" WHERE (("c"."owning_organization_id" = $1 AND "c"."assigned_to" = $2) OR ("c"."owning_organization_id" = $3 AND "c"."site_id" IN (${sites}))) AND "c"."id" = $${n + 4}`;
+const SELECT_CASE = `SELECT "c"."id" AS "c_id", "c"."case_number" AS "c_case_number", "c"."owning_organization_id" AS "c_owning_organization_id", "c"."site_id" AS "c_site_id", "c"."status" AS "c_status", "c"."closure_reason" AS "c_closure_reason", "c"."closed_at" AS "c_closed_at", "c"."version" AS "c_version", "c"."assigned_to" AS "c_assigned_to", "c"."household_id" AS "c_household_id", "c"."registered_at" AS "c_registered_at", "c"."given_name" AS "c_given_name", "c"."family_name" AS "c_family_name", "c"."other_names" AS "c_other_names", "c"."sex" AS "c_sex", "c"."date_of_birth" AS "c_date_of_birth", "c"."birth_year" AS "c_birth_year", "c"."birth_date_estimated" AS "c_birth_date_estimated", "c"."nationality" AS "c_nationality", "c"."languages" AS "c_languages", "c"."contact" AS "c_contact", "c"."documents" AS "c_documents", "c"."journey" AS "c_journey", "c"."vulnerabilities" AS "c_vulnerabilities", "c"."vulnerability_flags" AS "c_vulnerability_flags", "c"."household" AS "c_household", "c"."created_at" AS "c_created_at", "c"."updated_at" AS "c_updated_at", "c"."created_by" AS "c_created_by", "c"."updated_by" AS "c_updated_by", (ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = "c".id)) AS "c_shared_with", (ARRAY(SELECT DISTINCT s.organization_id::text || ':' || x FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = "c".id)) AS "c_shared_sections" FROM "cases" "c" WHERE ("c"."id" = ANY(ARRAY(SELECT s.case_id FROM case_shares s WHERE s.organization_id = $1)) OR ("c"."owning_organization_id" = $2 AND "c"."assigned_to" = $3) OR ("c"."owning_organization_id" = $4 AND "c"."site_id" IN (${sites}))) AND "c"."id" = $${n + 5}`;
 const SELECT_SENSITIVE = 'SELECT sensitive_ciphertext, sensitive_key_id FROM cases WHERE id = $1';
 const AUDIT = `INSERT INTO audit_events (id, txid, at, organization_id, actor_user_id, actor_organization_id, action, entity_type, entity_id, changes, details, request_id, ip)
        VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
 
 function toCaseResponse(r, sensitiveReadable, sensitive) {
+  // The actor's own organization's case: every section but `sensitive` (unless assigned), in the key order of case.dto.ts.
   return {
     id: r.c_id,
     caseNumber: r.c_case_number,
     status: r.c_status,
+    owningOrganizationId: r.c_owning_organization_id,
+    registeredAt: r.c_registered_at.toISOString(),
     closureReason: r.c_closure_reason,
     version: r.c_version,
-    owningOrganizationId: r.c_owning_organization_id,
     siteId: r.c_site_id,
     assignedTo: r.c_assigned_to,
-    householdId: r.c_household_id,
-    registeredAt: r.c_registered_at.toISOString(),
+    updatedAt: r.c_updated_at.toISOString(),
     identity: {
       givenName: r.c_given_name,
       familyName: r.c_family_name,
@@ -55,12 +58,12 @@ function toCaseResponse(r, sensitiveReadable, sensitive) {
     vulnerabilities: r.c_vulnerabilities,
     ...(sensitiveReadable ? { sensitive: sensitive ?? null } : {}),
     household: r.c_household,
-    updatedAt: r.c_updated_at.toISOString(),
+    householdId: r.c_household_id,
   };
 }
 
 async function getCase(id, audited) {
-  const { rows } = await db.query(SELECT_CASE, [actor.organizationId, actor.userId, actor.organizationId, ...actor.siteIds, id]);
+  const { rows } = await db.query(SELECT_CASE, [actor.organizationId, actor.organizationId, actor.userId, actor.organizationId, ...actor.siteIds, id]);
   const r = rows[0];
   if (!r) return null;
   if (audited) {

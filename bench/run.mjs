@@ -18,7 +18,7 @@ import { runOnce, summarize } from './lib/load.mjs';
 import { query, readStatements, resetStatements, startDatabase, useDatabase } from './lib/postgres.mjs';
 import { rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
-import { SCENARIOS } from './scenarios.mjs';
+import { REFERRALS_USER, SCENARIOS } from './scenarios.mjs';
 import { RECALL_SET } from './seed/recall.mjs';
 import { SEARCH_NAME_STRATEGIES, seedDataset } from './seed/seed.mjs';
 
@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     explain: { type: 'boolean', default: true },
     'no-explain': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-scenario': { type: 'string', default: 'case-get' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -67,6 +68,7 @@ if (opts.help) {
   --no-worker           do not start the worker
   --no-explain          do not capture query plans
   --profile             also CPU-profile the API under GET /cases/{id} (--cpu-prof), top functions
+  --profile-scenario ID profile under this scenario instead (e.g. search)
   --no-build            skip npm run build (dist/ must be current)
   --out FILE            results file (default bench/results/latest.json)
   BENCH_DATABASE_URL    use this PostgreSQL instead of an embedded one (must be empty or seeded by a previous run)
@@ -141,9 +143,9 @@ async function http(base, path, { method = 'GET', token, body } = {}) {
   return { status: res.status, data, headers: res.headers };
 }
 
-async function login(api) {
-  const r = await http(api, '/api/v1/auth/login', { method: 'POST', body: { email: USER, password: DEMO_PASSWORD } });
-  if (r.status !== 200) throw new Error(`login as ${USER} failed: ${r.status} ${JSON.stringify(r.data)}`);
+async function login(api, email = USER) {
+  const r = await http(api, '/api/v1/auth/login', { method: 'POST', body: { email, password: DEMO_PASSWORD } });
+  if (r.status !== 200) throw new Error(`login as ${email} failed: ${r.status} ${JSON.stringify(r.data)}`);
   return r.data;
 }
 
@@ -360,7 +362,11 @@ try {
     }
     if (!runnable.length) continue;
     env.token = (await login(api)).accessToken; // fresh token per group
-    const prepared = runnable.map((s) => ({ s, url: s.target === 'baseline' ? baselineUrl : api, pid: s.target === 'baseline' ? baseline.pid : apiProc.pid, request: s.request(env), rounds: [], maxRss: 0, statements: [] }));
+    const prepared = [];
+    for (const s of runnable) {
+      const as = s.user ? { ...env, token: (await login(api, s.user)).accessToken } : env;
+      prepared.push({ s, url: s.target === 'baseline' ? baselineUrl : api, pid: s.target === 'baseline' ? baseline.pid : apiProc.pid, request: s.request(as), rounds: [], maxRss: 0, statements: [] });
+    }
     for (const p of prepared) {
       log(`-- ${p.s.title} (${p.s.connections} connections): warm-up ${cfg.warmup} s`);
       await runOnce({ url: p.url, connections: p.s.connections, seconds: cfg.warmup, request: p.request });
@@ -400,16 +406,17 @@ try {
     writeFileSync(out.replace(/\.json$/, '') + '-plans.txt', text);
   }
 
-  // ---- 8. CPU profile of GET /cases/{id} (--profile) -----------------------------------------
+  // ---- 8. CPU profile of GET /cases/{id} or another scenario (--profile) ----------------------
   if (opts.profile) {
-    log('== CPU profile: API with --cpu-prof under GET /cases/{id}');
+    const s = SCENARIOS.find((x) => x.id === opts['profile-scenario']);
+    if (!s?.request || s.target !== 'api') throw new Error(`--profile-scenario ${opts['profile-scenario']}: not an API scenario`);
+    log(`== CPU profile: API with --cpu-prof under ${s.title}`);
     await apiProc.stop();
     const profDir = join(RESULTS, 'profile');
     rmSync(profDir, { recursive: true, force: true });
     mkdirSync(profDir, { recursive: true });
     apiProc = await startApi([`--cpu-prof`, `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=500'], { ...apiEnv, DEMO_SEED: 'false' }, 'api-profiled');
-    env.token = (await login(api)).accessToken;
-    const s = SCENARIOS.find((x) => x.id === 'case-get');
+    env.token = (await login(api, s.user)).accessToken;
     const request = s.request(env);
     await runOnce({ url: api, connections: s.connections, seconds: cfg.warmup, request });
     const from = Number(process.hrtime.bigint() / 1000n);
@@ -418,7 +425,7 @@ try {
     await apiProc.stop();
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
-      results.profile = { scenario: 'case-get', rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, { from, to }) };
+      results.profile = { scenario: s.id, rps: r.rps, ...summarizeProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), 30, { from, to }) };
       writeFileSync(out.replace(/\.json$/, '') + '-profile.txt', results.profile.text);
       log(results.profile.text);
     } else results.notes.push('--profile: no .cpuprofile was written');
@@ -460,18 +467,21 @@ async function capturePlans(database, api, env) {
   await query(database.adminUrl, "ALTER SYSTEM SET auto_explain.log_min_duration = '0'");
   await query(database.adminUrl, 'SELECT pg_reload_conf()');
   await sleep(1000);
+  const referralsToken = (await login(api, REFERRALS_USER)).accessToken;
   const requests = {
     'GET /cases?limit=50 (first page)': '/api/v1/cases?limit=50',
     'GET /cases?limit=50&cursor (deep page)': `/api/v1/cases?limit=50&cursor=${encodeURIComponent(env.deepCursor ?? '')}`,
     [`GET /cases?q=${RECALL_SET[0].query}`]: `/api/v1/cases?q=${encodeURIComponent(RECALL_SET[0].query)}`,
     'GET /cases/{id}': `/api/v1/cases/${env.ids[0]}`,
+    [`GET /referrals?direction=incoming&limit=50 (as ${REFERRALS_USER})`]: { path: '/api/v1/referrals?direction=incoming&limit=50', token: referralsToken },
   };
   const plans = {};
   try {
-    for (const [name, path] of Object.entries(requests)) {
+    for (const [name, request] of Object.entries(requests)) {
+      const { path, token } = typeof request === 'string' ? { path: request, token: env.token } : request;
       const tag = `bench-plan-${Math.random().toString(36).slice(2)}`;
       await marker(`${tag} start`);
-      await http(api, path, { token: env.token });
+      await http(api, path, { token });
       await sleep(300);
       await marker(`${tag} end`);
       await sleep(300);

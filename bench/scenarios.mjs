@@ -1,6 +1,7 @@
 // The benchmark's scenarios, in the order they run. One entry each:
 //   id, title, target ('api' | 'baseline'), connections,
 //   requires: the routes (from the API's OpenAPI document) the scenario needs,
+//   user: the demo user the scenario runs as (default caseworker@iom-ml),
 //   request(env): the autocannon request (setupRequest varies it per request),
 //   baseline: id of the raw-baseline scenario it is compared with,
 //   group: scenarios of one group run their rounds interleaved (A B A B …), so background
@@ -11,6 +12,8 @@ import { createRandom, weighted } from './seed/random.mjs';
 import { FAMILY, FEMALE_GIVEN, MALE_GIVEN, NATIONALITIES } from './seed/vocabulary.mjs';
 
 const json = { 'content-type': 'application/json' };
+/** A caseworker of an organization that receives referrals. */
+export const REFERRALS_USER = 'caseworker@mdm-gao.example.org';
 const auth = (env) => ({ authorization: `Bearer ${env.token}` });
 
 /** Cycles through a list, one item per request. */
@@ -120,8 +123,17 @@ export const SCENARIOS = [
       return { method: 'POST', path: '/api/v1/cases', headers: { ...json, ...auth(env) }, setupRequest: (r) => ({ ...r, body: body() }) };
     },
   },
+  {
+    // The receiving side's inbox: a caseworker of the Maison du Migrant (shelter, health, legal …).
+    id: 'referrals-incoming',
+    title: 'GET /referrals?direction=incoming',
+    target: 'api',
+    connections: 8,
+    user: REFERRALS_USER,
+    requires: ['get /api/v1/referrals'],
+    request: (env) => ({ method: 'GET', path: '/api/v1/referrals?direction=incoming&limit=50', headers: auth(env) }),
+  },
   // Not built yet: their features have not landed on this branch.
-  { id: 'referrals-incoming', title: 'GET /referrals?direction=incoming', target: 'api', connections: 8, requires: ['get /api/v1/referrals'] },
   { id: 'shelter-checkins', title: '40 concurrent check-ins, one shelter', target: 'api', connections: 40, requires: ['post /api/v1/stays'] },
   { id: 'reports-flows', title: 'GET /reports/flows', target: 'api', connections: 8, requires: ['get /api/v1/reports/flows'] },
 ];

@@ -6,6 +6,7 @@ import { CreateActivities1795600000000 } from './1795600000000-create-activities
 import { CreateStays1795700000000 } from './1795700000000-create-stays.js';
 import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
+import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateStays1795700000000,
   CreateLetters1795800000000,
   AuditUnsealedQueue1795900000000,
+  NameSearchTokens1796000000000,
 ];

@@ -49,7 +49,7 @@ export function partitionOrganizations(n, cases) {
   });
 }
 
-/** Every name the generator can write: normalized once by PostgreSQL's own f_unaccent (see seed.mjs). */
+/** Every name the generator can write: split into normalized words once by PostgreSQL's own f_name_tokens (see seed.mjs). */
 export function nameVocabulary() {
   const words = new Set();
   for (const list of [V.MALE_GIVEN, V.FEMALE_GIVEN, V.FAMILY]) for (const [w] of list) words.add(w);
@@ -65,7 +65,7 @@ export function assertRecallNamesAreUnique() {
 
 /**
  * ctx: { rnd, now: Date, cases: number, orgs: [{ id, code, sites: [{ id, name }], caseworker, manager }],
- *        normalize: Map<name, lower(f_unaccent(name))>, cipher: FieldCipher }
+ *        normalize: Map<name, f_name_tokens(name)>, cipher: FieldCipher }
  */
 export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => code)) {
   const { rnd, cases: total } = ctx;
@@ -118,7 +118,9 @@ export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => 
     const birthDateEstimated = !dobKnown && birthYear !== null && rnd.chance(0.6);
     const nationality = plant ? plant.nationality : rnd.chance(0.99) ? pickNationality(rnd) : null;
     const languages = nationality ? rnd.pick(V.LANGUAGES[nationality]) : ['fra'];
-    const searchName = [givenName, familyName, ...otherNames].map(norm).join(' ');
+    // f_case_search_name() normalizes the names joined by spaces; word by word it is the same.
+    const words = [givenName, familyName, ...otherNames].flatMap(norm);
+    const searchName = words.join(' ');
 
     // sections
     const contact = rnd.chance(0.6)
@@ -193,6 +195,7 @@ export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => 
       nationality,
       languages,
       searchName,
+      nameKeys: nameKeys(words),
       contact,
       documents,
       registeredIso,
@@ -216,6 +219,18 @@ export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => 
   }
 
   return { make, counters, planted };
+}
+
+/**
+ * f_name_keys() of migration 1796000000000: the distinct words and every pair 'a b' (a < b),
+ * sorted in byte order (COLLATE "C"; UTF-16 order is the same for these names). The seed
+ * checks a sample against the SQL function.
+ */
+export function nameKeys(words) {
+  const distinct = [...new Set(words)].sort();
+  const keys = [...distinct];
+  for (let i = 0; i < distinct.length; i++) for (let j = i + 1; j < distinct.length; j++) keys.push(`${distinct[i]} ${distinct[j]}`);
+  return keys.sort();
 }
 
 /** What the API's audit trail records of a case (cases.service.ts snapshot()). */

@@ -57,8 +57,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     const loaded = active.filter((g) => g.perCase || g.before).map((g) => g.table);
 
     // ---- context: the demo organizations, sites and users, names normalized by PostgreSQL ---
-    const { rows: orgRows } = await db.query('SELECT id, code FROM organizations WHERE code = ANY($1)', [DEMO_CODES]);
-    const { rows: siteRows } = await db.query('SELECT id, organization_id, name FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
+    const { rows: orgRows } = await db.query('SELECT id, code, capabilities FROM organizations WHERE code = ANY($1) ORDER BY code', [DEMO_CODES]);
+    const { rows: siteRows } = await db.query('SELECT id, organization_id, name, services FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
     const { rows: userRows } = await db.query('SELECT id, email FROM users WHERE organization_id = ANY($1)', [orgRows.map((o) => o.id)]);
     const userId = (role, code) => {
       const u = userRows.find((x) => x.email === `${role}@${code.toLowerCase()}.example.org`);
@@ -68,11 +68,12 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     const orgs = orgRows.map((o) => ({
       id: o.id,
       code: o.code,
-      sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name })),
+      capabilities: o.capabilities,
+      sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name, services: s.services })),
       caseworker: userId('caseworker', o.code),
       manager: userId('manager', o.code),
     }));
-    const { rows: normRows } = await db.query('SELECT w, lower(f_unaccent(w)) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
+    const { rows: normRows } = await db.query('SELECT w, f_name_tokens(w) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
     const { rows: [{ seq, txid }] } = await db.query(
       `SELECT COALESCE((SELECT max(seq) FROM audit_events), 0)::text AS seq, pg_current_xact_id()::text AS txid`,
     );
@@ -171,7 +172,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     // ---- search_name recomputed in SQL (strategy sql-after) --------------------------------
     if (searchNameStrategy === 'sql-after' && loaded.includes('cases')) {
       t = performance.now();
-      await db.query(`UPDATE cases SET search_name = lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), ''))))`);
+      await db.query(`UPDATE cases SET (search_name, name_keys) = (
+        SELECT s, f_name_keys(string_to_array(s, ' ')) FROM f_case_search_name(given_name, family_name, other_names) s)`);
       timings.searchNameUpdateMs = since(t);
     }
 
@@ -210,7 +212,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       await db.query('DELETE FROM audit_unsealed u WHERE EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = u.event_id)');
     }
     if (loaded.includes('audit_events')) await db.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'seq'), $1)`, [ctx.audit.seq]);
-    for (const g of active) if (g.after) await g.after(ctx, db);
+    // An after() may write rows beyond the COPY (the overdue alerts): it returns their counts.
+    for (const g of active) if (g.after) Object.assign(rowCounts, await g.after(ctx, db));
 
     // ---- statistics and the visibility map, as a production database would have them -------
     t = performance.now();
@@ -219,13 +222,18 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     await Promise.all(workers.map((c) => c.end()));
     timings.totalMs = since(started);
 
-    // ---- checks (not timed): search_name equals what the trigger computes --------------------
+    // ---- checks (not timed): search_name and name_keys are what the trigger computes, and the
+    // name search's vocabulary knows every word --------------------------------------------------
     const { rows: [check] } = await db.query(
       `SELECT count(*)::int AS checked,
-              count(*) FILTER (WHERE search_name <> lower(f_unaccent(concat_ws(' ', given_name, family_name, NULLIF(array_to_string(other_names, ' '), '')))))::int AS wrong
+              count(*) FILTER (WHERE search_name IS DISTINCT FROM f_case_search_name(given_name, family_name, other_names)
+                                  OR name_keys IS DISTINCT FROM f_name_keys(string_to_array(f_case_search_name(given_name, family_name, other_names), ' ')))::int AS wrong,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(string_to_array(search_name, ' ')) t
+                                             WHERE NOT EXISTS (SELECT 1 FROM name_vocabulary v WHERE v.token = t)))::int AS "unknownWords"
        FROM cases TABLESAMPLE SYSTEM (5)`,
     );
-    if (check.wrong) throw new Error(`search_name differs from the trigger's value in ${check.wrong} of ${check.checked} sampled cases`);
+    if (check.wrong) throw new Error(`search_name or name_keys differ from the trigger's values in ${check.wrong} of ${check.checked} sampled cases`);
+    if (check.unknownWords) throw new Error(`${check.unknownWords} of ${check.checked} sampled cases have words missing from name_vocabulary`);
     return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted };
   } finally {
     await db.end();

@@ -7,11 +7,13 @@
 // this list can name features before they land: add referrals/stays/returns here as they do.
 import { createHash } from 'node:crypto';
 import { snapshotOf } from './dataset.mjs';
+import { weighted } from './random.mjs';
+import * as V from './vocabulary.mjs';
 
 const CASE_COLUMNS = [
   'id', 'case_number', 'owning_organization_id', 'site_id', 'status', 'closure_reason', 'closed_at', 'version', 'assigned_to',
   'household_id', 'registered_at', 'given_name', 'family_name', 'other_names', 'sex', 'date_of_birth', 'birth_year',
-  'birth_date_estimated', 'nationality', 'languages', 'search_name', 'contact', 'documents', 'journey', 'vulnerabilities',
+  'birth_date_estimated', 'nationality', 'languages', 'search_name', 'name_keys', 'contact', 'documents', 'journey', 'vulnerabilities',
   'vulnerability_flags', 'household', 'sensitive_ciphertext', 'sensitive_key_id', 'created_at', 'updated_at', 'created_by', 'updated_by',
 ];
 
@@ -24,15 +26,25 @@ const cases = {
       c.householdId, c.registeredIso, c.givenName, c.familyName, c.otherNames, c.sex, c.dateOfBirth, c.birthYear,
       c.birthDateEstimated, c.nationality, c.languages,
       // With the search-name trigger enabled (--search-name trigger) or recomputed after the load
-      // (sql-after), the database writes it; otherwise it is PostgreSQL's own normalization of
-      // each name (dataset.mjs), joined as the trigger joins them.
+      // (sql-after), the database writes them; otherwise they are PostgreSQL's own words of each
+      // name (f_name_tokens, dataset.mjs), joined and paired as the trigger does.
       ctx.searchNameStrategy === 'precomputed' ? c.searchName : '',
+      ctx.searchNameStrategy === 'precomputed' ? c.nameKeys : [],
       c.json.contact, c.json.documents, c.json.journey, c.json.vulnerabilities, c.vulnerabilityFlags, c.json.household,
       c.sealed?.data ?? null, c.sealed?.keyId ?? null, c.registeredIso, c.updatedAt, c.creator, c.assignedTo ?? c.creator,
     ]);
   },
-  /** Case numbers must not collide with the next POST /cases: advance the gapless counters. */
+  /**
+   * Case numbers must not collide with the next POST /cases: advance the gapless counters. The
+   * name search's vocabulary holds every word of the names (the trigger adds them when it runs).
+   */
   async after(ctx, db) {
+    await db.query(
+      `INSERT INTO name_vocabulary (token, dmetaphone, dmetaphone_alt)
+       SELECT DISTINCT t, dmetaphone(t), dmetaphone_alt(t) FROM unnest($1::text[]) w, unnest(f_name_tokens(w)) t
+       ON CONFLICT (token) DO NOTHING`,
+      [[...ctx.normalize.keys()]],
+    );
     const rows = [...ctx.factory.counters].map(([key, value]) => {
       const [orgId, year] = key.split(':');
       return [`case:${orgId}`, Number(year), value];
@@ -55,12 +67,152 @@ const consents = {
     const method = r < 0.7 ? 'verbal' : r < 0.9 ? 'signed' : 'thumbprint';
     const basis = rnd.chance(0.97) ? 'consent' : 'vital_interest';
     emit([rnd.uuid(), c.id, c.org.id, 'registration', basis, method, [], null, c.creator, c.registeredIso, null, null, null]);
-    // A referral consent for some: to one partner organization.
-    if (rnd.chance(0.15)) {
-      const partner = rnd.pick(ctx.orgs).id;
+    // A referral consent: before every referral (the API refuses one without), covering its
+    // receiver (or, one time in ten, every organization); a live referral's is never withdrawn,
+    // or the receiver would not see the case. Some cases have one without a referral.
+    const ref = referralOf(c, ctx);
+    if (ref) {
+      const withdrawn = !ref.live && rnd.chance(0.05);
+      const at = new Date(ref.createdAt.getTime() - 5 * 60_000);
+      emit([rnd.uuid(), c.id, c.org.id, 'referral', 'consent', method, rnd.chance(0.1) ? [] : [ref.to.id], null, ref.createdBy, at, withdrawn ? ref.updatedAt : null, withdrawn ? c.creator : null, withdrawn ? 'changed mind' : null]);
+    } else if (rnd.chance(0.05)) {
+      const partner = rnd.pick(ctx.orgs.filter((o) => o.id !== c.org.id)).id;
       const withdrawn = rnd.chance(0.03);
       emit([rnd.uuid(), c.id, c.org.id, 'referral', 'consent', method, [partner], null, c.creator, c.registeredAt, withdrawn ? c.updatedAt : null, withdrawn ? c.creator : null, withdrawn ? 'changed mind' : null]);
     }
+  },
+};
+
+// ---- referrals (issue 6) ---------------------------------------------------------------------
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const RESPONSE_HOURS = { emergency: 4, high: 24, normal: 72 }; // referral-status.ts
+const SECTIONS = ['identity', 'contact', 'documents', 'journey', 'vulnerabilities', 'sensitive', 'household']; // CASE_SECTIONS order
+const pickUrgency = weighted(V.URGENCY_WEIGHTS);
+const pickDecline = weighted(V.DECLINE_REASONS);
+const pickCancel = weighted(V.CANCEL_REASONS);
+
+/** Per organization: the service types some other demo organization offers, and who offers each. */
+function referralDirectory(ctx) {
+  if (ctx.referralDirectory) return ctx.referralDirectory;
+  const byOrg = new Map();
+  for (const from of ctx.orgs) {
+    const receivers = new Map();
+    for (const [type] of V.REFERRAL_SERVICES) {
+      const to = ctx.orgs.filter((o) => o.id !== from.id && o.capabilities.includes(type));
+      if (to.length) receivers.set(type, to);
+    }
+    byOrg.set(from.id, { pickType: weighted(V.REFERRAL_SERVICES.filter(([type]) => receivers.has(type))), receivers });
+  }
+  return (ctx.referralDirectory = byOrg);
+}
+
+/**
+ * The case's referral, if it has one (20 % of cases), decided once per case (the consents
+ * generator needs it first). From the case's organization to another demo organization offering
+ * the service; half of the open cases' referrals are live (pending or accepted, recent ones), the
+ * rest and all of the closed cases' ended (completed, declined, cancelled) before the case closed.
+ */
+function referralOf(c, ctx) {
+  if (c.referral !== undefined) return c.referral;
+  const { rnd } = ctx;
+  if (!rnd.chance(0.2)) return (c.referral = null);
+  const dir = referralDirectory(ctx).get(c.org.id);
+  const serviceType = dir.pickType(rnd);
+  const to = rnd.pick(dir.receivers.get(serviceType));
+  const urgency = pickUrgency(rnd);
+  const now = ctx.now.getTime();
+  const registered = c.registeredAt.getTime();
+  const limit = Math.min(c.closedAt ? c.closedAt.getTime() : now, now) - 60_000; // nothing after the case closed
+  const first = registered + 10 * 60_000;
+  const clamp = (t) => Math.max(first, Math.min(t, limit));
+  const open = !c.closedAt;
+  let status;
+  if (open && rnd.chance(0.5)) status = rnd.chance(0.5) ? 'pending' : 'accepted';
+  else {
+    const x = rnd.next();
+    status = x < 0.6 ? 'completed' : x < 0.85 ? 'declined' : 'cancelled';
+  }
+  const window = RESPONSE_HOURS[urgency] * HOUR;
+  let created;
+  if (status === 'pending') created = clamp(now - rnd.next() * 7 * DAY); // most of them overdue: a backlog
+  else if (status === 'accepted') created = clamp(now - (1 + rnd.next() * 44) * DAY);
+  else created = clamp(registered + (10 * 60_000) + rnd.next() * Math.min(10 * DAY, (limit - registered) / 3));
+  const answered = () => clamp(created + (0.05 + rnd.next() * 1.1) * window); // one in ten after respond_by
+  const receiver = rnd.chance(0.85) ? to.caseworker : to.manager;
+  const sender = c.assignedTo ?? c.creator;
+  const ref = { id: rnd.uuid(), to, serviceType, urgency, status, live: status === 'pending' || status === 'accepted', createdAt: new Date(created), createdBy: sender };
+  ref.respondBy = new Date(created + window);
+  ref.toSiteId = rnd.chance(0.7) ? (rnd.pick(to.sites.filter((s) => !s.services.length || s.services.includes(serviceType))) ?? null)?.id ?? null : null;
+  ref.reason = rnd.pick(V.REFERRAL_REASONS[serviceType]);
+  const shared = new Set(['identity']);
+  if (c.vulnerabilityFlags.length && rnd.chance(0.7)) shared.add('vulnerabilities');
+  if (rnd.chance(0.4)) shared.add('contact');
+  if ((serviceType === 'legal' || serviceType === 'documentation') && rnd.chance(0.6)) shared.add('documents');
+  if (rnd.chance(0.15)) shared.add('journey');
+  if (c.sensitive && (serviceType === 'psychosocial' || serviceType === 'legal') && rnd.chance(0.3)) shared.add('sensitive');
+  if (rnd.chance(0.1)) shared.add('household');
+  ref.sharedSections = SECTIONS.filter((s) => shared.has(s));
+  let last = created;
+  let lastBy = sender;
+  if (status === 'accepted' || status === 'declined' || status === 'completed' || (status === 'cancelled' && rnd.chance(0.5))) {
+    ref.respondedAt = new Date((last = answered()));
+    ref.respondedBy = lastBy = receiver;
+  }
+  if (status === 'declined') ref.declineReason = pickDecline(rnd);
+  if (status === 'completed') {
+    ref.completedAt = new Date((last = clamp(last + HOUR + rnd.next() * 14 * DAY)));
+    ref.completedBy = lastBy = receiver;
+    ref.outcome = rnd.pick(V.REFERRAL_OUTCOMES[serviceType]);
+  }
+  if (status === 'cancelled') {
+    ref.cancelledAt = new Date((last = clamp(last + HOUR + rnd.next() * 3 * DAY)));
+    ref.cancelledBy = lastBy = sender;
+    ref.cancelReason = pickCancel(rnd);
+  }
+  ref.updatedAt = new Date(last);
+  ref.updatedBy = lastBy;
+  return (c.referral = ref);
+}
+
+const referrals = {
+  table: 'referrals',
+  columns: [
+    'id', 'case_id', 'owning_organization_id', 'from_organization_id', 'to_organization_id', 'to_site_id', 'service_type', 'urgency', 'reason',
+    'shared_sections', 'status', 'respond_by', 'responded_at', 'responded_by', 'decline_reason', 'completed_at', 'completed_by', 'outcome',
+    'cancelled_at', 'cancelled_by', 'cancel_reason', 'created_at', 'updated_at', 'created_by', 'updated_by',
+  ],
+  requires: ['consents'],
+  perCase(c, ctx, emit) {
+    const r = referralOf(c, ctx);
+    if (!r) return;
+    emit([
+      r.id, c.id, c.org.id, c.org.id, r.to.id, r.toSiteId, r.serviceType, r.urgency, r.reason,
+      r.sharedSections, r.status, r.respondBy, r.respondedAt ?? null, r.respondedBy ?? null, r.declineReason ?? null, r.completedAt ?? null, r.completedBy ?? null, r.outcome ?? null,
+      r.cancelledAt ?? null, r.cancelledBy ?? null, r.cancelReason ?? null, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
+    ]);
+  },
+  /**
+   * What the worker's overdue job (every 5 minutes) would have raised by now: the alerts of the
+   * pending referrals past respond_by, by the project's own statement, so the job finds nothing
+   * to do during the timed load.
+   */
+  async after(ctx, db) {
+    const { AlertsService } = await import(new URL('../../dist/libs/core/src/alerts/alerts.service.js', import.meta.url).href);
+    const em = { query: async (sql, params) => (await db.query(sql, params)).rows };
+    return { alerts: await AlertsService.prototype.raiseOverdueReferrals.call({}, ctx.now, em) };
+  },
+};
+
+/** A completed referral records the service delivered (service_records), as POST …/complete does. */
+const serviceRecords = {
+  table: 'service_records',
+  columns: ['id', 'case_id', 'owning_organization_id', 'providing_organization_id', 'referral_id', 'service_type', 'date', 'description', 'created_at', 'created_by'],
+  requires: ['referrals'],
+  perCase(c, ctx, emit) {
+    const r = referralOf(c, ctx);
+    if (!r || r.status !== 'completed') return;
+    emit([ctx.rnd.uuid(), c.id, c.org.id, r.to.id, r.id, r.serviceType, r.completedAt.toISOString().slice(0, 10), r.outcome, r.completedAt, r.completedBy]);
   },
 };
 
@@ -185,8 +337,9 @@ export const TABLES = [
   consents,
   auditEvents,
   auditSeals,
-  // Planned with their features (issue 12: 200,000 referrals, 50,000 stays, 20,000 returns).
-  { table: 'referrals', planned: '200,000 referrals between the demo organizations' },
+  referrals,
+  serviceRecords,
+  // Planned with their features (issue 12: 50,000 stays, 20,000 returns).
   { table: 'stays', planned: '50,000 shelter stays at the Maison du Migrant' },
   { table: 'returns', planned: '20,000 assisted returns' },
 ];

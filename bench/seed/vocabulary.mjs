@@ -112,3 +112,42 @@ export const NARRATIVES = [
   'Robbed and beaten on the road; lost documents and phone.',
   'Survivor of violence in detention; needs psychosocial follow-up.',
 ];
+
+/** Referrals (issue 6): what is asked of the partners at Gao, and how it ends. */
+export const REFERRAL_SERVICES = [
+  ['health', 30], ['shelter', 18], ['psychosocial', 14], ['information', 10], ['legal', 7], ['food', 6],
+  ['orientation', 6], ['reception', 4], ['transport', 3], ['documentation', 2],
+];
+export const URGENCY_WEIGHTS = [['normal', 65], ['high', 27], ['emergency', 8]];
+export const REFERRAL_REASONS = {
+  health: ['Fever and wounds to the feet after the desert crossing', 'Suspected malaria', 'Pregnancy follow-up', 'Chronic cough, needs a consultation', 'Injured during the journey'],
+  shelter: ['No place to sleep in Gao', 'Waiting for the return convoy', 'Single mother with children, needs a bed', 'Released from detention, no resources'],
+  psychosocial: ['Distress after detention', 'Survivor of violence on the route', 'Lost contact with family', 'Sleep problems and anxiety'],
+  information: ['Wants to know the options for return', 'Asks about the route north', 'Needs information on documents'],
+  legal: ['Documents confiscated at a checkpoint', 'Needs a laissez-passer', 'Detained without papers, now released'],
+  food: ['No resources for meals', 'Family of five without food'],
+  orientation: ['Needs orientation to services in Gao', 'Newly arrived, no contacts'],
+  reception: ['Arrived at night, needs reception', 'Group of arrivals from Niger'],
+  transport: ['Transport to the health centre', 'Transport to Bamako for the return'],
+  documentation: ['Needs a birth certificate copy', 'Consular card to request'],
+};
+export const REFERRAL_OUTCOMES = {
+  health: ['Treated and discharged', 'Medication given, follow-up in one week', 'Referred to the regional hospital'],
+  shelter: ['Stayed five nights', 'Accommodated until departure', 'Stayed three nights, left for Bamako'],
+  psychosocial: ['Three counselling sessions', 'Group session and follow-up plan'],
+  information: ['Informed about assisted return', 'Information session held'],
+  legal: ['Laissez-passer obtained', 'Accompanied to the police station'],
+  food: ['Food kit given', 'Meals for one week'],
+  orientation: ['Oriented to the transit centre', 'Accompanied to the services'],
+  reception: ['Received and registered', 'Received, referred on'],
+  transport: ['Transported', 'Ticket provided'],
+  documentation: ['Document obtained', 'Request filed with the consulate'],
+};
+export const DECLINE_REASONS = [
+  ['No capacity at the moment', 40], ['Outside our area of intervention', 20], ['The migrant did not come', 20],
+  ['Service not available for this profile', 12], ['Already followed by another partner', 8],
+];
+export const CANCEL_REASONS = [
+  ['The migrant left Gao', 35], ['The migrant no longer wishes the service', 25], ['Continued the journey', 20],
+  ['Service obtained elsewhere', 12], ['Duplicate referral', 8],
+];

@@ -261,8 +261,8 @@ describe('GET /cases?q= by name: accents, case, typos and order do not matter (D
 
 /**
  * Recall over misspelled, accent-stripped and swapped names: each query must find its person in
- * the top 10. The similarity the server uses (pg_trgm word_similarity, threshold 0.6) is printed
- * with the rank, so a miss shows how far off it was.
+ * the top 10. Printed with the rank and, per query word, the best f_name_match score against the
+ * person's words (1 the same word, ≥ 0.5 a match, below a near miss), so a miss shows how far off it was.
  */
 const RECALL: [string, string][] = [
   ['Aminata Traore', 'aminata'],
@@ -287,48 +287,113 @@ const RECALL: [string, string][] = [
 describe(`recall: ${RECALL.length} misspelled / unaccented / swapped queries find their person in the top 10`, () => {
   const report: string[] = [];
   afterAll(() => {
-    // Printed for the closing note (issue 5): rank and similarity per query.
+    // Printed for the closing note (issues 5, 12): rank and word scores per query.
     process.stdout.write(`\nSearch recall (top 10):\n${report.join('\n')}\n`);
   });
 
   it.each(RECALL)('%s → %s', async (q, key) => {
     const found = await namesMatch(mgrA, q, { limit: '10' });
     const target = person(key);
-    const [sim] = await t.db.rows<{ ws: number }>('SELECT word_similarity(lower(f_unaccent($1)), search_name) AS ws FROM cases WHERE id = $2', [q, target.id]);
     const rank = found.indexOf(key) + 1;
-    report.push(`  ${rank ? `#${rank}` : 'MISS'}  ${q.padEnd(22)} → ${`${target.given} ${target.family}`.padEnd(22)} word_similarity ${Number(sim.ws).toFixed(3)}`);
+    report.push(`  ${rank ? `#${rank}` : 'MISS'}  ${q.padEnd(22)} → ${`${target.given} ${target.family}`.padEnd(22)} word scores ${(await wordScores(q, target.id!)).map((x) => x ?? '–').join(' ')}`);
     expect({ q, found: rank > 0 && rank <= 10 }).toEqual({ q, found: true });
   });
 });
 
+/** Per query word, its best f_name_match score against the case's words (null: no match). */
+async function wordScores(q: string, caseId: string): Promise<(number | null)[]> {
+  const rows = await t.db.rows<{ score: number | null }>(
+    `SELECT (SELECT max(f_name_match(w, n)) FROM cases c, unnest(string_to_array(c.search_name, ' ')) n WHERE c.id = $2) AS score
+     FROM unnest(f_name_tokens($1)) WITH ORDINALITY AS x(w, i) ORDER BY i`,
+    [q, caseId],
+  );
+  return rows.map((r) => (r.score === null ? null : Math.round(Number(r.score) * 1000) / 1000));
+}
+
 /**
- * Beyond one typo per name the design stops: two typos in a short name, or another transliteration
- * (Kulibali for Coulibaly, Jallo for Diallo), fall under the word-similarity threshold (0.6). Not
- * asserted as wished-for hits; asserted as consistent (found exactly when the similarity reaches the
- * threshold) and printed with their values for the closing note.
+ * Beyond one typo per word (issue 12): other transliterations and several typos in one name. A
+ * person is found exactly when the rule of name-search.ts holds for their words: every query word
+ * matches (score ≥ 0.5), or, in a query of several words, all but one and that one is a near miss
+ * (same initial, distance at most half the length). Jallo for Diallo is neither (another initial,
+ * another Double Metaphone code): reported, not hidden.
  */
-const BEYOND: [string, string][] = [
-  ['Aminatta Trore', 'aminata'],
-  ['Fatumata Kulibali', 'fatoumata'],
-  ['Mamadou Jallo', 'mamadou'],
-  ['Aysata Mayga', 'aissata'],
-  ['Suleiman Kamara', 'souleymane'],
+const BEYOND: [string, string, boolean][] = [
+  ['Aminatta Trore', 'aminata', true],
+  ['Fatumata Kulibali', 'fatoumata', true],
+  ['Aysata Mayga', 'aissata', true],
+  ['Suleiman Kamara', 'souleymane', true],
+  ['Mamadou Jallo', 'mamadou', false],
 ];
 
-describe('known limits of trigram search (reported, not hidden)', () => {
+describe('spelling variants beyond one typo: found exactly when every word matches, or all but one near miss', () => {
   const report: string[] = [];
-  afterAll(() => process.stdout.write(`\nBeyond the design (found iff word_similarity >= 0.6):\n${report.join('\n')}\n`));
+  afterAll(() => process.stdout.write(`\nBeyond one typo (word scores: 1 same, ≥ 0.5 match, < 0.5 near miss):\n${report.join('\n')}\n`));
 
-  it.each(BEYOND)('%s → %s: found exactly when its word similarity reaches the threshold', async (q, key) => {
+  it.each(BEYOND)('%s → %s (found: %s)', async (q, key, expected) => {
     const found = await namesMatch(mgrA, q, { limit: '10' });
     const target = person(key);
-    const [row] = await t.db.rows<{ ws: number; threshold: string }>(
-      "SELECT word_similarity(lower(f_unaccent($1)), search_name) AS ws, current_setting('pg_trgm.word_similarity_threshold') AS threshold FROM cases WHERE id = $2",
-      [q, target.id],
-    );
+    const scores = await wordScores(q, target.id!);
     const rank = found.indexOf(key) + 1;
-    report.push(`  ${rank ? `#${rank}` : 'MISS'}  ${q.padEnd(22)} → ${`${target.given} ${target.family}`.padEnd(22)} word_similarity ${Number(row.ws).toFixed(3)}`);
-    expect({ q, found: rank > 0 }).toEqual({ q, found: Number(row.ws) >= Number(row.threshold) });
+    report.push(`  ${rank ? `#${rank}` : 'MISS'}  ${q.padEnd(22)} → ${`${target.given} ${target.family}`.padEnd(22)} word scores ${scores.map((x) => x ?? '–').join(' ')}`);
+    const matched = scores.filter((x) => x !== null && x >= 0.5).length;
+    const near = scores.filter((x) => x !== null && x < 0.5).length;
+    const rule = matched === scores.length || (scores.length > 1 && matched === scores.length - 1 && near === 1);
+    expect({ q, found: rank > 0, rule }).toEqual({ q, found: expected, rule: expected });
+  });
+});
+
+/**
+ * The three misses of the first 1,000,000-case benchmark (issue 12), each with decoys registered
+ * beside it: an apostrophe kept in the search key (Fodé N'Diaye), a phonetic variant of both names
+ * (Mamoutou Kulibali for "Mamoutu Coulibaly"), and short words with too few trigrams (Pathé Sow).
+ */
+describe('former misses: apostrophes, phonetic variants, short words', () => {
+  let E: TestOrg;
+  let mgrE: TestUser;
+  const ids: Record<string, string> = {};
+  const register = async (key: string, givenName: string, familyName: string) => {
+    const res = await as(t, mgrE).post(CASES).send({ siteId: E.sites[0].id, identity: { givenName, familyName, sex: 'male' }, consent: CONSENT });
+    expect(res.status).toBe(201);
+    ids[key] = res.body.id;
+  };
+  const ranked = async (q: string) => (await search(mgrE, { q, limit: '10' })).map((i) => Object.keys(ids).find((k) => ids[k] === i.id) ?? `other:${i.id}`);
+
+  beforeAll(async () => {
+    E = await makeOrg(t, { sites: [{}] });
+    mgrE = await makeUser(t, E, ['manager'], { siteIds: [] });
+    await register('fode', 'Fodé', "N'Diaye");
+    await register('yaya-ndiaye', 'Yaya', 'Ndiaye');
+    await register('fatou-ndiaye', 'Fatou', 'Ndiaye');
+    await register('mamoutou', 'Mamoutou', 'Kulibali');
+    for (const n of [1, 2, 3]) await register(`mamadou-coulibaly-${n}`, 'Mamadou', 'Coulibaly');
+    await register('mamoutou-keita', 'Mamoutou', 'Keïta');
+    await register('pathe', 'Pathé', 'Sow');
+    await register('pape', 'Pape', 'Sow');
+    await register('issa', 'Issa', 'Sow');
+    await register('jean-baptiste', 'Jean-Baptiste', 'Kouassi');
+  });
+
+  it('apostrophes are dropped from names and queries alike: "Fode Ndiaye" and "N\u2019Diaye Fodé" find Fodé N\'Diaye first', async () => {
+    const row = await t.db.row<{ search_name: string }>('SELECT search_name FROM cases WHERE id = $1', [ids.fode]);
+    expect(row!.search_name).toBe('fode ndiaye');
+    for (const q of ['Fode Ndiaye', 'N\u2019Diaye Fodé', "fode n'diaye"]) expect({ q, first: (await ranked(q))[0] }).toEqual({ q, first: 'fode' });
+  });
+
+  it('a phonetic variant of both names: "Mamoutu Coulibaly" finds Mamoutou Kulibali before the Mamadou Coulibalys', async () => {
+    const found = await ranked('Mamoutu Coulibaly');
+    expect(found[0]).toBe('mamoutou');
+    // The decoys are matches too (Mamadou ~ Mamoutu, Coulibaly the same word), ranked below.
+    expect(found).toEqual(expect.arrayContaining(['mamadou-coulibaly-1', 'mamadou-coulibaly-2', 'mamadou-coulibaly-3']));
+  });
+
+  it('short words: "Pate Sow" finds Pathé Sow first, then Pape Sow, never a Sow whose given name is unrelated', async () => {
+    const found = await ranked('Pate Sow');
+    expect(found.slice(0, 2)).toEqual(['pathe', 'pape']);
+    expect(found).not.toContain('issa');
+  });
+
+  it('hyphens separate words: "Baptiste Kouassi" and "jean baptiste kouassi" find Jean-Baptiste Kouassi', async () => {
+    for (const q of ['Baptiste Kouassi', 'jean baptiste kouassi']) expect({ q, first: (await ranked(q))[0] }).toEqual({ q, first: 'jean-baptiste' });
   });
 });
 

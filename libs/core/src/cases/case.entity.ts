@@ -58,6 +58,7 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
 @Index('cases_owner_assigned_idx', ['owningOrganizationId', 'assignedTo'])
 @Index('cases_household_idx', ['householdId'])
 @Index('cases_search_name_trgm_idx', { synchronize: false })
+@Index('cases_name_keys_idx', { synchronize: false })
 @Index('cases_vulnerability_flags_idx', { synchronize: false })
 @Check('cases_status_check', `status IN ('open', 'closed')`)
 @Check('cases_closed_check', `(status = 'closed') = (closure_reason IS NOT NULL)`)
@@ -97,8 +98,10 @@ export class Case {
   @Column('boolean', { default: false }) birthDateEstimated: boolean;
   @Column('text', { nullable: true }) nationality: string | null;
   @Column('text', { array: true, default: () => "'{}'" }) languages: string[];
-  /** lower(unaccent(all names)): the trigram-indexed search key, maintained by the service. */
+  /** All names normalized (f_case_search_name: lower case, unaccented, no apostrophes), kept by the cases_search_name trigger; trigram-indexed (duplicates). */
   @Column('text', { select: false }) searchName: string;
+  /** The name search's keys (f_name_keys): each word and each pair of words of `searchName`; GIN-indexed, kept by the same trigger. */
+  @Column('text', { array: true, select: false, default: () => "'{}'" }) nameKeys: string[];
 
   @Column('jsonb', { default: () => "'{}'" }) contact: Contact;
   @Column('jsonb', { default: () => "'[]'" }) documents: IdentityDocument[];

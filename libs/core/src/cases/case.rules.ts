@@ -28,6 +28,17 @@ export const CASE_FIELDS: FieldMap = {
 };
 
 /**
+ * The same scope with the shared view probed per row (the case's own live shares, an index
+ * lookup): for queries that reach few cases by another index (name search), where building the
+ * array of every case shared with a large receiving organization (thousands at 1,000,000 cases)
+ * would cost more than the rows. The LIMIT keeps PostgreSQL from hashing all shares instead.
+ */
+export const CASE_FIELDS_PROBED: FieldMap = {
+  ...CASE_FIELDS,
+  sharedWith: { contains: (param: string) => `COALESCE((SELECT true FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param} LIMIT 1), false)` },
+};
+
+/**
  * DESIGN §1–2: caseworkers work on their organization's cases registered at one of their sites
  * or assigned to them; managers on all of their organization's cases. The `sensitive` section is
  * read by the organization's managers and the case's assigned caseworker only.

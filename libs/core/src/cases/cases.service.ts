@@ -7,6 +7,7 @@ import {
   canOn,
   Clock,
   CursorCodec,
+  DEFAULT_LIMIT,
   DomainError,
   FieldCipher,
   type Page,
@@ -28,7 +29,8 @@ import { CaseNote } from './case-note.entity.js';
 import { nextCaseStatus } from './case-status.js';
 import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
 import { Case } from './case.entity.js';
-import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
+import { CASE_FIELDS, CASE_FIELDS_PROBED, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
+import { NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
 import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from '../consents/consent.entity.js';
 
@@ -165,15 +167,18 @@ export class CasesService implements OnModuleInit {
   async list(actor: Actor, filter: CaseFilter, page: PageRequest): Promise<Page<CaseView>> {
     const q = filter.q?.trim();
     if (q && !CASE_NUMBER.test(q.toUpperCase())) {
-      // Accent- and case-insensitive, typo-tolerant: trigram word similarity of the query against
-      // all names, so given/family order does not matter (DESIGN §3). Ranked by relevance: one
-      // page of the best `limit` matches (nextCursor null); refine the query to see others.
-      const score = 'word_similarity(lower(f_unaccent(:q)), c.search_name)';
-      const items = await this.filtered(this.visible(this.db.manager, actor), filter)
-        .andWhere('lower(f_unaccent(:q)) <% c.search_name', { q })
-        .orderBy(score, 'DESC')
+      // Accent- and case-insensitive, typo- and variant-tolerant, by word: every word of the
+      // query matches a word of the names, in any order (DESIGN §3; name-search.ts). Ranked by
+      // relevance: one page of the best `limit` matches (nextCursor null); refine to see others.
+      const limit = page.limit ?? DEFAULT_LIMIT;
+      const hits = this.filtered(this.searchable(this.db.manager, actor), filter).select('c.id', 'id').andWhere(NAME_SEARCH_CASE_CONDITION).limit(limit);
+      // One round trip: the hits (ids and combination rank) joined to the cases they name.
+      const items = await this.searchable(this.db.manager, actor)
+        .innerJoin(`(${nameSearchSql(hits.getQuery())})`, 'hit', 'hit.id = c.id')
+        .setParameters({ ...hits.getParameters(), nameQuery: q, nameLimit: limit })
+        .orderBy('hit.rank', 'ASC')
+        .addOrderBy('c.registered_at', 'DESC')
         .addOrderBy('c.id', 'ASC')
-        .limit(page.limit ?? 50)
         .getMany();
       return { items: items.map((c) => this.summary(actor, c)), nextCursor: null };
     }
@@ -364,6 +369,11 @@ export class CasesService implements OnModuleInit {
 
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
     return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
+  }
+
+  /** The same scope, the shared view probed per case: for the few cases a name search reaches by its own index. */
+  private searchable(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
+    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS_PROBED, CASE_SCOPE_FIELD);
   }
 
   /** The fields (sections, `record`) of this case the actor may read: the same rules as every read. */
