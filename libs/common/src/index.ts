@@ -13,3 +13,4 @@ export * from './canonical-json.js';
 export * from './access/actor.js';
 export * from './access/scope.js';
 export * from './crypto/field-cipher.js';
+export * from './database/prepared.js';

@@ -32,10 +32,16 @@ export const CASE_FIELDS: FieldMap = {
  * lookup): for queries that reach few cases by another index (name search), where building the
  * array of every case shared with a large receiving organization (thousands at 1,000,000 cases)
  * would cost more than the rows. The LIMIT keeps PostgreSQL from hashing all shares instead.
+ * With the shared sections too, so the rules of one field (`record`, a section) read in SQL.
  */
 export const CASE_FIELDS_PROBED: FieldMap = {
   ...CASE_FIELDS,
   sharedWith: { contains: (param: string) => `COALESCE((SELECT true FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param} LIMIT 1), false)` },
+  // `"<organizationId>:<section>"` of a live share: which sections a row may show (rules by field).
+  sharedSections: {
+    contains: (param: string) =>
+      `COALESCE((SELECT true FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = c.id AND s.organization_id::text || ':' || x = ${param} LIMIT 1), false)`,
+  },
 };
 
 /**
