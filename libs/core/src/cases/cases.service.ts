@@ -172,7 +172,7 @@ export class CasesService implements OnModuleInit {
       // query matches a word of the names, in any order (DESIGN §3; name-search.ts). Ranked by
       // relevance: one page of the best `limit` matches (nextCursor null); refine to see others.
       const limit = page.limit ?? DEFAULT_LIMIT;
-      const hits = this.filtered(this.searchable(this.db.manager, actor), filter).select('c.id', 'id').andWhere(NAME_SEARCH_CASE_CONDITION).limit(limit);
+      const hits = this.filtered(this.visible(this.db.manager, actor), filter).select('c.id', 'id').andWhere(NAME_SEARCH_CASE_CONDITION).limit(limit);
       const record = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'record', prefix: 'record' });
       const vulnerabilities = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'vulnerabilities', prefix: 'vulnerabilities' });
       // One round trip, prepared: planning this statement costs as much as running it. The hits
@@ -370,12 +370,11 @@ export class CasesService implements OnModuleInit {
     return c;
   }
 
+  /**
+   * The cases the actor may read, to narrow to given ids (one case, a page of referrals, search
+   * hits): the shared view probed per case. Lists walk their scope by branch instead (CASE_FIELDS).
+   */
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
-  }
-
-  /** The same scope, the shared view probed per case: for the few cases a name search reaches by its own index. */
-  private searchable(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
     return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS_PROBED, CASE_SCOPE_FIELD);
   }
 
