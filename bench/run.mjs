@@ -233,7 +233,8 @@ try {
   const startApi = async (extraArgs = [], env = apiEnv, name = 'api') => {
     const p = startProcess({ name, cwd: ROOT, args: [...extraArgs, 'dist/apps/api/src/main.js'], env, logFile: join(logsDir, `${name}.log`) });
     cleanup.push(() => p.stop());
-    await p.waitFor(/Passerelle API ready/, 120_000);
+    // Long: on a kept --data-dir, pending migrations may backfill a million cases first.
+    await p.waitFor(/Passerelle API ready/, 900_000);
     return p;
   };
   let t = performance.now();

@@ -17,6 +17,9 @@ export class NameSearchTokens1796000000000 implements MigrationInterface {
     name = 'NameSearchTokens1796000000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
+        // The backfill rewrites every case: minutes at 1,000,000, past the pool's 30 s statement
+        // timeout (a guard for requests). SET LOCAL: this migration's transaction only.
+        await queryRunner.query(`SET LOCAL statement_timeout = 0`);
         await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS fuzzystrmatch`);
         // Apostrophes join (N'Diaye = Ndiaye), every other run of non-alphanumerics separates (Jean-Baptiste).
         await queryRunner.query(`
@@ -126,6 +129,7 @@ export class NameSearchTokens1796000000000 implements MigrationInterface {
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET LOCAL statement_timeout = 0`);
         await queryRunner.query(`DROP INDEX "cases_name_keys_idx"`);
         await queryRunner.query(`
             CREATE OR REPLACE FUNCTION cases_search_name() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -223,6 +223,13 @@ async function checkNameSearch(u: PoolUser, target: PoolCase): Promise<void> {
   const visible = new Set(cases.filter((c) => sees(u, c)).map((c) => c.id));
   expect({ actor: u.label, leaked: found.filter((id) => !visible.has(id)) }).toEqual({ actor: u.label, leaked: [] });
   expect({ actor: u.label, target: target.id, found: found.includes(target.id) }).toEqual({ actor: u.label, target: target.id, found: visible.has(target.id) });
+  // A row shows what the rules grant (the search judges it in SQL): the record (site, assignee)
+  // of the organization's own cases only; the vulnerabilities of own cases and of shared ones
+  // (every referral here shares them).
+  for (const row of res.body.items as { id: string; siteId?: string; vulnerabilities?: string[] }[]) {
+    const own = cases.find((c) => c.id === row.id)!.org === u.org;
+    expect({ actor: u.label, row: row.id, record: 'siteId' in row, vulnerabilities: 'vulnerabilities' in row }).toEqual({ actor: u.label, row: row.id, record: own, vulnerabilities: true });
+  }
 }
 
 /** Checks one actor: the list, the single reads and the oracle all agree; returns the visible ids. */

@@ -14,3 +14,4 @@ export * from './access/actor.js';
 export * from './access/scope.js';
 export * from './crypto/field-cipher.js';
 export * from './crypto/signing-keys.js';
+export * from './database/prepared.js';

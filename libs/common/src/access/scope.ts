@@ -12,6 +12,8 @@ import { DomainError } from '../errors/domain-error.js';
 export type FieldSql = string | { column: string; array: true } | { contains: (param: string) => string };
 export type FieldMap = Record<string, FieldSql>;
 
+const SUBQUERY = /\bSELECT\b/i;
+
 interface Condition {
   operator: string;
   field?: string;
@@ -68,7 +70,11 @@ export function scopeWhere(
     // or `cannot(…, { f: v })` would also hide every row whose f is NULL.
     if (c.operator === 'not') return `NOT COALESCE((${parts[0]}), FALSE)`;
     if (!parts.length) return c.operator === 'and' ? 'TRUE' : 'FALSE';
-    return `(${parts.join(c.operator === 'and' ? ' AND ' : ' OR ')})`;
+    // PostgreSQL evaluates an OR's arms in order and stops at the first true one: column tests
+    // first, subqueries (the shared view) last, so the rows the organization owns never run them
+    // (the same condition; CASL lists the shared-view rule, defined last, first).
+    const ordered = c.operator === 'or' ? [...parts.filter((p) => !SUBQUERY.test(p)), ...parts.filter((p) => SUBQUERY.test(p))] : parts;
+    return `(${ordered.join(c.operator === 'and' ? ' AND ' : ' OR ')})`;
   };
   // The rules that grant `field` (all rules when none is named), in CASL's priority order.
   const rules = ability.rulesFor(action, type, options.field).filter((r) => r.inverted || !options.only || options.only(r));

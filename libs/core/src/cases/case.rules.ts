@@ -15,7 +15,8 @@ export const CASE_SCOPE_FIELD: CaseField = 'identity';
 /**
  * A case is shared with an organization while a referral to it is pending or accepted and an
  * active referral consent covers it: the `case_shares` view holds exactly those (DESIGN §2).
- * Uncorrelated, so PostgreSQL runs it once per query as an array of case ids.
+ * Uncorrelated, so PostgreSQL runs it once per query as an array of case ids: for the list's
+ * shared branch, which starts from the shares (readableByBranches).
  */
 const sharedWithSql = (param: string) => `c.id = ANY(ARRAY(SELECT s.case_id FROM case_shares s WHERE s.organization_id = ${param}))`;
 
@@ -29,13 +30,20 @@ export const CASE_FIELDS: FieldMap = {
 
 /**
  * The same scope with the shared view probed per row (the case's own live shares, an index
- * lookup): for queries that reach few cases by another index (name search), where building the
- * array of every case shared with a large receiving organization (thousands at 1,000,000 cases)
- * would cost more than the rows. The LIMIT keeps PostgreSQL from hashing all shares instead.
+ * lookup): for reads of given cases (one id, a page of referrals, name-search hits), where the
+ * array of every case shared with a large receiving organization (16,534 for MDM-GAO at
+ * 1,000,000 cases: 95 ms to build) costs more than the rows. The LIMIT keeps PostgreSQL from
+ * hashing all shares instead. With the shared sections too, so the rules of one field (`record`,
+ * a section) read in SQL.
  */
 export const CASE_FIELDS_PROBED: FieldMap = {
   ...CASE_FIELDS,
   sharedWith: { contains: (param: string) => `COALESCE((SELECT true FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param} LIMIT 1), false)` },
+  // `"<organizationId>:<section>"` of a live share: which sections a row may show (rules by field).
+  sharedSections: {
+    contains: (param: string) =>
+      `COALESCE((SELECT true FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = c.id AND s.organization_id::text || ':' || x = ${param} LIMIT 1), false)`,
+  },
 };
 
 /**

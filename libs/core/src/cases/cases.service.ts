@@ -14,8 +14,10 @@ import {
   type PageRequest,
   paginate,
   paginateUnion,
+  preparedQuery,
   readableBy,
   readableByBranches,
+  scopeWhere,
   validationFailed,
 } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
@@ -30,11 +32,13 @@ import { nextCaseStatus } from './case-status.js';
 import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
 import { Case } from './case.entity.js';
 import { CASE_FIELDS, CASE_FIELDS_PROBED, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
-import { NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
+import { type CaseRow, caseViewFromRow, NAME_SEARCH_CASE_CONDITION, nameSearchRowsSql } from './name-search.js';
 import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from '../consents/consent.entity.js';
 
 export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
+/** What a list row shows beyond the identity (toCaseSummary). */
+const ROW_FIELDS: CaseField[] = ['record', 'vulnerabilities'];
 const CASE_NUMBER = /^[A-Z0-9-]{2,20}-\d{4}-\d{6}$/;
 /** Columns a case update may write (never ids, owner, number or the search key). */
 const UPDATABLE: (keyof Case)[] = [
@@ -171,16 +175,18 @@ export class CasesService implements OnModuleInit {
       // query matches a word of the names, in any order (DESIGN §3; name-search.ts). Ranked by
       // relevance: one page of the best `limit` matches (nextCursor null); refine to see others.
       const limit = page.limit ?? DEFAULT_LIMIT;
-      const hits = this.filtered(this.searchable(this.db.manager, actor), filter).select('c.id', 'id').andWhere(NAME_SEARCH_CASE_CONDITION).limit(limit);
-      // One round trip: the hits (ids and combination rank) joined to the cases they name.
-      const items = await this.searchable(this.db.manager, actor)
-        .innerJoin(`(${nameSearchSql(hits.getQuery())})`, 'hit', 'hit.id = c.id')
-        .setParameters({ ...hits.getParameters(), nameQuery: q, nameLimit: limit })
-        .orderBy('hit.rank', 'ASC')
-        .addOrderBy('c.registered_at', 'DESC')
-        .addOrderBy('c.id', 'ASC')
-        .getMany();
-      return { items: items.map((c) => this.summary(actor, c)), nextCursor: null };
+      const hits = this.filtered(this.visible(this.db.manager, actor), filter).select('c.id', 'id').andWhere(NAME_SEARCH_CASE_CONDITION).limit(limit);
+      const record = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'record', prefix: 'record' });
+      const vulnerabilities = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'vulnerabilities', prefix: 'vulnerabilities' });
+      // One round trip, prepared: planning this statement costs as much as running it. The hits
+      // are scoped and filtered; the outer join reads the list-row columns of those ids only.
+      const rows = await preparedQuery<CaseRow>(this.db, nameSearchRowsSql(hits.getQuery(), limit, { record: record.sql, vulnerabilities: vulnerabilities.sql }), {
+        ...hits.getParameters(),
+        ...record.params,
+        ...vulnerabilities.params,
+        nameQuery: q,
+      });
+      return { items: rows.map(caseViewFromRow), nextCursor: null };
     }
     // Newest first, one query per branch of the scope (own cases; cases shared by a referral),
     // each along its index, merged: one OR would sort every match (issue 6 closing note).
@@ -367,12 +373,11 @@ export class CasesService implements OnModuleInit {
     return c;
   }
 
+  /**
+   * The cases the actor may read, to narrow to given ids (one case, a page of referrals, search
+   * hits): the shared view probed per case. Lists walk their scope by branch instead (CASE_FIELDS).
+   */
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
-  }
-
-  /** The same scope, the shared view probed per case: for the few cases a name search reaches by its own index. */
-  private searchable(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
     return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS_PROBED, CASE_SCOPE_FIELD);
   }
 
@@ -429,8 +434,12 @@ export class CasesService implements OnModuleInit {
   }
 
   /** A list row: the case with the fields the actor may read, never the sensitive section. */
+  /**
+   * A list row: the identity (which every scoped read grants) and, when readable, `record` and
+   * `vulnerabilities` — all a row shows (toCaseSummary); two ability checks a row, not eight.
+   */
   private summary(actor: Actor, c: Case): CaseView {
-    return { case: c, fields: this.fieldsOf(actor, c).filter((f) => f !== 'sensitive') };
+    return { case: c, fields: ['identity', ...ROW_FIELDS.filter((f) => canOn(actor, 'read', 'Case', c, f))] };
   }
 
   private async decryptSensitive(em: EntityManager, id: string): Promise<SensitiveSection | null> {

@@ -1,22 +1,27 @@
+import { Case } from './case.entity.js';
+import type { CaseView } from './case.types.js';
+
 /**
  * The name search's SQL (DESIGN §3, issue 12; functions and keys in migration 1796000000000).
  *
  * 1. The query's words (f_name_tokens, as the names were normalized; at most 6).
- * 2. Each word's matches in `name_vocabulary`, scored by f_name_match; the best few per word
- *    (their combinations stay a few hundred).
+ * 2. Each word's matches in `name_vocabulary` (f_name_candidates, scored by f_name_match); the
+ *    best few per word (their combinations stay a few hundred).
  * 3. The combinations of one match per word: every word must match, or all but one when the
  *    query has several words and that one is a near miss (Touré for Traoré). Ranked by their
  *    weakest match, then by the sum: a result is as good as its worst-matched word.
  * 4. For the combinations in rank order, the visible cases holding their keys (`:case` — the
  *    caller's scoped, filtered query of case ids, joined laterally, limited), each case under its
  *    best combination only; the outer LIMIT stops at the first `limit` cases, so the cases of
- *    worse combinations are never read. Among cases of one combination the order is unspecified.
+ *    worse combinations are never read. Which cases of the last combination read fill the page
+ *    is unspecified; the page lists them newest first.
  *
- * Parameters: :nameQuery (text), :nameLimit (int). The case query refers to `k.keys`, `k.rank`.
+ * Parameter :nameQuery (text); `limit` is written in (an integer the DTO bounds), so the planner
+ * knows it. The case query refers to `k.keys`, `k.rank`.
  */
 export const MAX_QUERY_WORDS = 6;
 
-export const nameSearchSql = (caseQuery: string): string => `
+export const nameSearchSql = (caseQuery: string, limit: number): string => `
 WITH RECURSIVE words AS (
   SELECT w.word, w.i::int AS i, count(*) OVER () AS n
   FROM unnest(f_name_tokens(:nameQuery)) WITH ORDINALITY AS w(word, i)
@@ -24,15 +29,9 @@ WITH RECURSIVE words AS (
 ),
 matches AS (
   SELECT m.i, m.token, m.score FROM (
-    SELECT words.i, words.n, v.token, s.score, row_number() OVER (PARTITION BY words.i ORDER BY s.score DESC, v.token) AS nth
-    FROM words
-    JOIN name_vocabulary v ON (
-      v.token % words.word
-      OR v.dmetaphone IN (dmetaphone(words.word), dmetaphone_alt(words.word))
-      OR v.dmetaphone_alt IN (dmetaphone(words.word), dmetaphone_alt(words.word))
-      OR (left(v.token, 1) = left(words.word, 1) AND length(v.token) BETWEEN length(words.word) / 2 AND length(words.word) * 2))
-    CROSS JOIN LATERAL (SELECT f_name_match(words.word, v.token) AS score) s
-    WHERE s.score IS NOT NULL AND (words.n > 1 OR s.score >= 0.5)
+    SELECT words.i, words.n, f.token, f.score, row_number() OVER (PARTITION BY words.i ORDER BY f.score DESC, f.token) AS nth
+    FROM words CROSS JOIN LATERAL f_name_candidates(words.word) f
+    WHERE words.n > 1 OR f.score >= 0.5
   ) m
   WHERE m.nth <= greatest(3, floor(power(400, 1.0 / m.n)))
 ),
@@ -52,8 +51,72 @@ SELECT hit.id, k.rank
 FROM (SELECT * FROM name_search_ranked ORDER BY rank) k
 CROSS JOIN LATERAL (${caseQuery}) hit
 ORDER BY k.rank
-LIMIT :nameLimit`;
+LIMIT ${Math.trunc(limit)}`;
 
 /** The case query's condition: the combination's keys, and no better combination holds the case. */
 export const NAME_SEARCH_CASE_CONDITION =
   'c.name_keys @> k.keys AND NOT EXISTS (SELECT 1 FROM name_search_ranked k2 WHERE k2.rank < k.rank AND c.name_keys @> k2.keys)';
+
+/** A search hit as a list row shows it (toCaseSummary), with the fields the rules let it show. */
+interface CaseRow {
+  id: string;
+  case_number: string;
+  status: Case['status'];
+  owning_organization_id: string;
+  registered_at: Date;
+  site_id: string;
+  assigned_to: string | null;
+  given_name: string;
+  family_name: string;
+  other_names: string[];
+  sex: Case['sex'];
+  date_of_birth: string | null;
+  birth_year: number | null;
+  birth_date_estimated: boolean;
+  nationality: string | null;
+  languages: string[];
+  vulnerability_flags: Case['vulnerabilityFlags'];
+  can_record: boolean;
+  can_vulnerabilities: boolean;
+}
+
+/**
+ * The hits with their list-row columns, best combination first, newest first among equals.
+ * `readable`: the SQL of the rules granting `record` and `vulnerabilities` (scopeWhere by field),
+ * so that the row's fields are judged in the query, not by two ability checks a row.
+ */
+export const nameSearchRowsSql = (caseQuery: string, limit: number, readable: { record: string; vulnerabilities: string }): string => `
+SELECT c.id, c.case_number, c.status, c.owning_organization_id, c.registered_at, c.site_id, c.assigned_to,
+       c.given_name, c.family_name, c.other_names, c.sex, c.date_of_birth::text AS date_of_birth, c.birth_year,
+       c.birth_date_estimated, c.nationality, c.languages, c.vulnerability_flags,
+       COALESCE((${readable.record}), false) AS can_record, COALESCE((${readable.vulnerabilities}), false) AS can_vulnerabilities
+FROM (${nameSearchSql(caseQuery, limit)}) hit
+JOIN cases c ON c.id = hit.id
+ORDER BY hit.rank, c.registered_at DESC, c.id`;
+
+/** A row as the case (the columns a list row shows) and the fields it may show. */
+export const caseViewFromRow = (r: CaseRow): CaseView => ({
+  case: Object.assign(new Case(), {
+    id: r.id,
+    caseNumber: r.case_number,
+    status: r.status,
+    owningOrganizationId: r.owning_organization_id,
+    registeredAt: r.registered_at,
+    siteId: r.site_id,
+    assignedTo: r.assigned_to,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    otherNames: r.other_names,
+    sex: r.sex,
+    dateOfBirth: r.date_of_birth,
+    birthYear: r.birth_year,
+    birthDateEstimated: r.birth_date_estimated,
+    nationality: r.nationality,
+    languages: r.languages,
+    vulnerabilityFlags: r.vulnerability_flags,
+  }),
+  // identity: every row the scope lets through shows it (CASE_SCOPE_FIELD).
+  fields: ['identity', ...(r.can_record ? (['record'] as const) : []), ...(r.can_vulnerabilities ? (['vulnerabilities'] as const) : [])],
+});
+
+export type { CaseRow };

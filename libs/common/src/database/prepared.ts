@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Runs one statement (named parameters, as in query builders) as a named prepared statement of
+ * the pool's connection: PostgreSQL parses and plans it once per connection instead of once per
+ * call. For hot statements whose planning costs as much as their execution (the name search:
+ * 2.9 ms instead of 5.8 ms at 1,000,000 cases, issue 12). The name is the text's hash, so every
+ * distinct text (scope shape, filters) is its own statement. Rows come back raw (no entities).
+ * Not inside a transaction: it takes a pool connection of its own.
+ */
+export async function preparedQuery<T>(ds: DataSource, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+  const [text, values] = ds.driver.escapeQueryWithParameters(sql, parameters);
+  const name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+  const pool = (ds.driver as unknown as { master: PgPool }).master;
+  return (await pool.query({ name, text, values })).rows as T[];
+}
