@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, DomainError } from '@passerelle/common';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -45,6 +46,16 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body on a JSON route is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype-poisoning keys refused), behind a nesting limit.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    if (typeof body === 'string' && jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+      done(new DomainError('MALFORMED_JSON', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    parseJson(req, body as string, done);
+  });
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -28,7 +28,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /api/v1/organizations': { owner: 'home:caseworker', directory: true },
   'GET /api/v1/organizations/{id}': { owner: 'home:caseworker', directory: true },
-  'PATCH /api/v1/organizations/{id}': { owner: 'platform:platform_admin', privileged: ['platform_admin'], setup: (w) => ({ body: { name: `Home organization ${w.unique()}` } }) },
+  // A throwaway organization, site and user as targets: a valid fuzzed edit may deactivate them.
+  'PATCH /api/v1/organizations/{id}': {
+    owner: 'platform:platform_admin',
+    privileged: ['platform_admin'],
+    setup: async (w) => ({ params: { id: (await w.freshOrg()).org.id }, body: { name: `Organization ${w.unique()}` } }),
+  },
   'POST /api/v1/organizations/{id}/sites': {
     owner: 'home:org_admin',
     privileged: ['org_admin'],
@@ -37,7 +42,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/organizations/{id}/sites': { owner: 'home:caseworker', directory: true },
   'GET /api/v1/sites': { owner: 'home:caseworker', directory: true },
   'GET /api/v1/sites/{id}': { owner: 'home:caseworker', directory: true },
-  'PATCH /api/v1/sites/{id}': { owner: 'home:org_admin', privileged: ['org_admin'], setup: (w) => ({ body: { name: `Home site ${w.unique()}` } }) },
+  'PATCH /api/v1/sites/{id}': { owner: 'home:org_admin', privileged: ['org_admin'], setup: async (w) => ({ params: { id: await w.freshSite() }, body: { name: `Home site ${w.unique()}` } }) },
   'GET /api/v1/services': { owner: 'home:caseworker', directory: true },
 
   'POST /api/v1/users': {
@@ -50,7 +55,11 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/users': { owner: 'home:org_admin' },
   // Colleagues who work with people see each other; analysts see no personal data (DESIGN §1).
   'GET /api/v1/users/{id}': { owner: 'home:org_admin', sameOrg: ['home:caseworker', 'home:manager', 'home:auditor', 'home:outsider'] },
-  'PATCH /api/v1/users/{id}': { owner: 'home:org_admin', privileged: ['org_admin'], setup: (w) => ({ body: { displayName: `Target ${w.unique()}` } }) },
+  'PATCH /api/v1/users/{id}': {
+    owner: 'home:org_admin',
+    privileged: ['org_admin'],
+    setup: async (w) => ({ params: { id: (await w.freshSession()).user.id }, body: { displayName: `Target ${w.unique()}` } }),
+  },
 
   'GET /api/v1/audit-events': { owner: 'home:auditor', setup: (w) => ({ query: { entityId: w.homeCase } }) },
   'GET /api/v1/audit-events/verify': { owner: 'home:auditor' },

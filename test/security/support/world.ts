@@ -75,6 +75,9 @@ export interface World {
   freshLetter(): Promise<string>;
   freshAlert(): Promise<string>;
   freshSession(): Promise<TestUser>;
+  freshOrg(): Promise<TestOrg>;
+  /** A fresh office of "home". */
+  freshSite(): Promise<string>;
   caseVersion(id: string): Promise<number>;
   /** A user of `org` holding every role in `roles` at once (e.g. all the lesser roles). */
   userWith(org: TestOrg, roles: Role[]): Promise<TestUser>;
@@ -183,6 +186,10 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     freshAlert,
     async freshSession() {
       return makeUser(t, home, ['caseworker'], { siteIds: [home.sites[0].id] });
+    },
+    freshOrg: () => makeOrg(t, { capabilities: ['information'] }),
+    async freshSite() {
+      return (await t.app.get(SitesService).create(systemActor(), home.org.id, { name: `Office ${unique()}`, kind: 'office', services: [] })).id;
     },
     async caseVersion(id: string) {
       return (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
