@@ -33,6 +33,11 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     trustProxy: config.trustProxy,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
+    // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_SECONDS, the whole
+    // request within HTTP_REQUEST_TIMEOUT_SECONDS, checked every second. Fastify's default has no
+    // request timeout at all, and Node checks its own every 30 s (issue 13).
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    http: { headersTimeout: config.httpHeadersTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     routerOptions: { maxParamLength: 200 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), adapter, {

@@ -26,6 +26,10 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   /** Public letter verifications per minute per client IP (their own bucket). */
   letterVerifyRateLimitPerMinute: number;
+  /** A client must send its request headers within this (slowloris: issue 13). */
+  httpHeadersTimeoutSeconds: number;
+  /** …and its whole request, body included, within this. */
+  httpRequestTimeoutSeconds: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   demoSeed: boolean;
@@ -135,6 +139,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((bootstrapAdminEmail === null) !== (bootstrapAdminPassword === null)) {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'and BOOTSTRAP_ADMIN_EMAIL must be set together');
   }
+  const httpHeadersTimeoutSeconds = int(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300);
+  const httpRequestTimeoutSeconds = int(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600);
+  if (httpRequestTimeoutSeconds < httpHeadersTimeoutSeconds) {
+    throw new ConfigError('HTTP_REQUEST_TIMEOUT_SECONDS', `must be at least HTTP_HEADERS_TIMEOUT_SECONDS (${httpHeadersTimeoutSeconds})`);
+  }
   const dataEncryptionKey = secret('DATA_ENCRYPTION_KEY');
   new FieldCipher(dataEncryptionKey); // throws ConfigError naming the variable
   const letterSigningKey = secret('LETTER_SIGNING_KEY');
@@ -153,6 +162,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    httpHeadersTimeoutSeconds,
+    httpRequestTimeoutSeconds,
     bootstrapAdminEmail,
     bootstrapAdminPassword,
     demoSeed: bool(env, 'DEMO_SEED', databaseUrl === null && nodeEnv !== 'test'),
