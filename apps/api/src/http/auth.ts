@@ -5,7 +5,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { type Actor, APP_CONFIG, type AppConfig, DomainError } from '@passerelle/common';
+import { type Actor, APP_CONFIG, type AppConfig, DomainError, isConnectionError } from '@passerelle/common';
 import { type AccessTokenPayload, accessTokenKey, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
 import { ApiProblems } from './openapi.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -108,6 +108,9 @@ export class AccessGuard extends JwtAuthGuard implements CanActivate {
 
   override handleRequest<T>(err: unknown, user: T): T {
     if (err instanceof DomainError) throw err;
+    // Loading the user failed because the database is away: 503, not 401 — a 401 tells clients
+    // to drop the session, and every signed-in user was logged out by an outage (issue 13).
+    if (isConnectionError(err)) throw new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly');
     if (err || !user) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
     return user;
   }
