@@ -1,4 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
 const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
@@ -50,6 +53,46 @@ describe('loadConfig', () => {
       delete env[secret];
       expect(errorOf(env).variable).toBe(secret);
     }
+  });
+
+  describe('production refuses development secrets (issue 13)', () => {
+    const strong = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/passerelle',
+      JWT_SECRET: randomBytes(48).toString('base64'),
+      DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+      LETTER_SIGNING_KEY: `l1:${ed25519}`,
+    };
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'passerelle-config-'));
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('starts with random secrets', () => {
+      expect(loadConfig({ ...strong, DATA_DIR: dataDir }).nodeEnv).toBe('production');
+    });
+
+    it.each(['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'LETTER_SIGNING_KEY'] as const)('the %s that npm start generated under DATA_DIR → refused', (name) => {
+      // What a developer's machine holds after `npm start`, copied into production.
+      const dev = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, DATABASE_URL: strong.DATABASE_URL });
+      const devValue = { JWT_SECRET: dev.jwtSecret, DATA_ENCRYPTION_KEY: dev.dataEncryptionKey, LETTER_SIGNING_KEY: dev.letterSigningKey }[name];
+      const e = errorOf({ ...strong, DATA_DIR: dataDir, [name]: devValue });
+      expect(e.variable).toBe(name);
+      expect(e.message).toMatch(/development secret/);
+    });
+
+    it.each([
+      ['JWT_SECRET', 's'.repeat(40)],
+      ['JWT_SECRET', 'test-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz'],
+      ['JWT_SECRET', 'please-change-me-please-change-me-now!'],
+      ['DATA_ENCRYPTION_KEY', `k1:${Buffer.alloc(32, 7).toString('base64')}`],
+      ['DATA_ENCRYPTION_KEY', 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY='],
+      ['DATA_ENCRYPTION_KEY', `k2:${randomBytes(32).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`],
+    ])('%s = a made-up value (%s) → refused in production, accepted in development', (name, value) => {
+      expect(errorOf({ ...strong, DATA_DIR: dataDir, [name]: value }).variable).toBe(name);
+      expect(() => loadConfig({ ...strong, NODE_ENV: 'development', DATA_DIR: dataDir, [name]: value })).not.toThrow();
+    });
   });
 
   it('bootstrap admin email and password come together', () => {
