@@ -123,7 +123,7 @@ export function readableBy<T extends ObjectLiteral>(
  * The same scope as `readableBy`, split into one query per branch: the granting rules `split`
  * accepts, and the others. Their union is exactly the scope. For lists sorted by an index: an OR
  * across branches (own cases OR shared ones) makes PostgreSQL sort every match, while each branch
- * alone walks its index in order (see `paginateUnion`). Branches that grant nothing are left out.
+ * alone walks its index in order (the case list unions their first keys). Branches that grant nothing are left out.
  */
 export function readableByBranches<T extends ObjectLiteral>(
   em: EntityManager,
