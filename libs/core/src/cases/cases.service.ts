@@ -31,7 +31,7 @@ import { CaseNote } from './case-note.entity.js';
 import { nextCaseStatus } from './case-status.js';
 import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
 import { Case } from './case.entity.js';
-import { CASE_FIELDS, CASE_FIELDS_PROBED, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
+import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
 import { type CaseRow, caseRowsSql, caseViewFromRow, NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
 import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from '../consents/consent.entity.js';
@@ -39,10 +39,11 @@ import { Consent } from '../consents/consent.entity.js';
 export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
 /** What a list row shows beyond the identity (toCaseSummary). */
 const ROW_FIELDS: CaseField[] = ['record', 'vulnerabilities'];
-/** The case list's sort key, newest first (index cases_owner_registered_idx and the like). */
-const CASE_LIST_KEY = [
-  { expr: 'c.registered_at', cast: 'timestamptz' as const },
-  { expr: 'c.id', cast: 'uuid' as const },
+/** The case list: newest first, by registration time then id (the same values in every branch). */
+const CASE_LIST = { list: 'cases', direction: 'DESC' as const };
+const CASE_LIST_KEY = (registeredAt: string, id: string) => [
+  { expr: registeredAt, cast: 'timestamptz' as const },
+  { expr: id, cast: 'uuid' as const },
 ];
 const CASE_NUMBER = /^[A-Z0-9-]{2,20}-\d{4}-\d{6}$/;
 /** Columns a case update may write (never ids, owner, number or the search key). */
@@ -183,29 +184,37 @@ export class CasesService implements OnModuleInit {
       const rows = await this.rowsOf(actor, nameSearchSql(hits.getQuery(), limit), 'hit.rank, c.registered_at DESC, c.id', { ...hits.getParameters(), nameQuery: q });
       return { items: rows.map(caseViewFromRow), nextCursor: null };
     }
-    // Newest first. One branch per scope rule kind (own cases; cases shared by a referral), each
-    // along its index to `limit + 1` keys, their union cut to the page: one OR would sort every
-    // match (issue 6 closing note). Then the page's list-row columns only, the row's fields judged
-    // by the rules in SQL: one prepared statement instead of hydrating two pages of whole cases
-    // and checking two fields a row with CASL (issue 12).
+    // Newest first. One branch per kind of scope rule, each along its own index to `limit + 1`
+    // keys, their union cut to the page: one OR would sort every match (issue 6 closing note).
+    // Own cases walk (organization, registered_at); shared ones the shares table, which holds the
+    // case's registration time for that (migration 1796110000000), both under the rules' SQL.
+    // Then the page's list-row columns, the row's fields judged by the rules in SQL: one prepared
+    // statement instead of hydrating two pages of whole cases and two CASL checks a row (issue 12).
     const limit = page.limit ?? DEFAULT_LIMIT;
-    const spec = { list: 'cases', columns: CASE_LIST_KEY, direction: 'DESC' as const };
-    const branches = readableByBranches(this.db.manager, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD, (r) => !('sharedWith' in (r.conditions ?? {})));
-    if (!branches.length) return { items: [], nextCursor: null };
-    const keys = branches.map((qb) => {
-      const b = this.filtered(qb, filter).select('c.id', 'id').addSelect('c.registered_at', 'registered_at');
-      keyset(b, page, spec, this.cursors, limit + 1);
-      return b;
-    });
+    const [own, shared] = readableByBranches(this.db.manager, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD, (r) => !('sharedWith' in (r.conditions ?? {})));
+    const keys: SelectQueryBuilder<Case>[] = [];
+    if (own) keys.push(this.listKeys(own, filter, page, limit, 'c.registered_at', 'c.id'));
+    if (shared) {
+      const walk = shared.innerJoin('case_shares', 's', 's.case_id = c.id AND s.organization_id = :shareOrganization', { shareOrganization: actor.organizationId }).distinct(true);
+      keys.push(this.listKeys(walk, filter, page, limit, 's.case_registered_at', 's.case_id'));
+    }
+    if (!keys.length) return { items: [], nextCursor: null };
     const ids = `SELECT k.id FROM (${keys.map((b) => `(${b.getQuery()})`).join(' UNION ')}) k ORDER BY k.registered_at DESC, k.id DESC LIMIT ${limit + 1}`;
     const rows = await this.rowsOf(actor, ids, 'c.registered_at DESC, c.id DESC', Object.assign({}, ...keys.map((b) => b.getParameters())));
-    return pageOf(rows.map(caseViewFromRow), limit, { ...spec, keyOf: (v: CaseView) => [v.case.registeredAt.toISOString(), v.case.id] }, this.cursors);
+    return pageOf(rows.map(caseViewFromRow), limit, { ...CASE_LIST, columns: CASE_LIST_KEY('c.registered_at', 'c.id'), keyOf: (v: CaseView) => [v.case.registeredAt.toISOString(), v.case.id] }, this.cursors);
+  }
+
+  /** A branch's first `limit + 1` keys after the cursor, newest first, by the given columns. */
+  private listKeys(qb: SelectQueryBuilder<Case>, filter: CaseFilter, page: PageRequest, limit: number, registeredAt: string, id: string): SelectQueryBuilder<Case> {
+    const b = this.filtered(qb, filter).select(id, 'id').addSelect(registeredAt, 'registered_at');
+    keyset(b, page, { ...CASE_LIST, columns: CASE_LIST_KEY(registeredAt, id) }, this.cursors, limit + 1);
+    return b;
   }
 
   /** List rows of the case ids `ids` selects (see caseRowsSql), in one prepared statement. */
   private rowsOf(actor: Actor, ids: string, order: string, params: Record<string, unknown>): Promise<CaseRow[]> {
-    const record = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'record', prefix: 'record' });
-    const vulnerabilities = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS_PROBED, { field: 'vulnerabilities', prefix: 'vulnerabilities' });
+    const record = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS, { field: 'record', prefix: 'record' });
+    const vulnerabilities = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS, { field: 'vulnerabilities', prefix: 'vulnerabilities' });
     return preparedQuery<CaseRow>(this.db, caseRowsSql(ids, order, { record: record.sql, vulnerabilities: vulnerabilities.sql }), {
       ...params,
       ...record.params,
@@ -380,10 +389,10 @@ export class CasesService implements OnModuleInit {
 
   /**
    * The cases the actor may read, to narrow to given ids (one case, a page of referrals, search
-   * hits): the shared view probed per case. Lists walk their scope by branch instead (CASE_FIELDS).
+   * hits): the shared view probed per case. The list walks its scope by branch instead.
    */
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS_PROBED, CASE_SCOPE_FIELD);
+    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
   }
 
   /** The fields (sections, `record`) of this case the actor may read: the same rules as every read. */
