@@ -182,11 +182,14 @@ describe('POST /cases: registration (DESIGN §3)', () => {
     expect(await t.db.rows('SELECT purpose, basis, method, recorded_by, owning_organization_id, withdrawn_at FROM consents WHERE case_id = $1', [res.body.id])).toEqual([
       { purpose: 'registration', basis: 'consent', method: 'verbal', recorded_by: cw.user.id, owning_organization_id: o.org.id, withdrawn_at: null },
     ]);
-    const [created] = await t.db.rows<{ action: string; actor_user_id: string; organization_id: string; changes: Record<string, { new: unknown }> }>(
-      'SELECT action, actor_user_id, organization_id, changes FROM audit_events WHERE entity_id = $1 ORDER BY seq',
+    const [created] = await t.db.rows<{ action: string; actor_user_id: string; organization_id: string; changes: Record<string, { new: unknown }>; details: Record<string, unknown> }>(
+      'SELECT action, actor_user_id, organization_id, changes, details FROM audit_events WHERE entity_id = $1 ORDER BY seq',
       [res.body.id],
     );
     expect(created).toMatchObject({ action: 'case.created', actor_user_id: cw.user.id, organization_id: o.org.id });
+    // The registration's consent is in its event (DESIGN §7: every write audited).
+    const [consent] = await t.db.rows<{ id: string }>('SELECT id FROM consents WHERE case_id = $1', [res.body.id]);
+    expect(created.details).toEqual({ consentId: consent.id, purpose: 'registration', basis: 'consent', method: 'verbal' });
     expect(created.changes.givenName).toEqual({ old: null, new: 'Aminata' });
     expect(await auditActions(res.body.id)).toEqual(['case.created']);
     expect(await counter(o.org.id)).toBe(1);

@@ -158,8 +158,12 @@ export class CasesService implements OnModuleInit {
     c.caseNumber = `${actor.organizationCode}-${year}-${String(n).padStart(6, '0')}`;
     return this.db.transaction(async (em) => {
       await em.insert(Case, c);
-      await this.recordConsent(em, actor, c, consent, now);
-      await this.audit.record(em, actor, 'case.created', this.target(c), { changes: diff(null, snapshot(c, input.sensitive !== undefined)) });
+      const k = await this.recordConsent(em, actor, c, consent, now);
+      // The registration's consent in the registration's event (as consent.recorded details it).
+      await this.audit.record(em, actor, 'case.created', this.target(c), {
+        changes: diff(null, snapshot(c, input.sensitive !== undefined)),
+        details: { consentId: k.id, purpose: k.purpose, basis: k.basis, method: k.method },
+      });
       return { case: c, fields: this.fieldsOf(actor, c), sensitive: input.sensitive ?? null };
     });
   }
