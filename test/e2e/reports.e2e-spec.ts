@@ -63,11 +63,11 @@ beforeAll(async () => {
   u.mgrO = await user(O, ['manager']);
   u.analystO = await user(O, ['analyst']);
 
-  // October 2026 (22 cases)
+  // October 2026 (25 cases)
   clock.set('2026-10-05T09:00:00Z');
   [oneCase] = await times(6, { nationality: 'GIN', sex: 'female', birthYear: 2000, reasons: ['economic'], destination: 'DZA' });
   await times(12, { nationality: 'GIN', sex: 'male', birthYear: 1995, reasons: ['economic', 'family'], destination: 'DZA', vulnerabilities: ['destitute'] });
-  await times(3, { nationality: 'SEN', sex: 'male', birthYear: 2010, site: 1, vulnerabilities: ['unaccompanied_child'] });
+  await times(6, { nationality: 'SEN', sex: 'male', birthYear: 2010, site: 1, vulnerabilities: ['unaccompanied_child'] });
   await times(1, { nationality: 'MLI', sex: 'female', site: 1 });
   // November 2026 (14 cases)
   clock.set('2026-11-10T09:00:00Z');
@@ -92,15 +92,28 @@ function expectNoSmallCounts(body: { rows: Row[]; total: Row }) {
 }
 
 describe('GET /reports/flows (API.md)', () => {
-  it('groups registrations by month, nationality and sex; a count under 5 is null and suppressed', async () => {
+  it('groups registrations by month and nationality; a count under 5 is null and suppressed, and so is its complement', async () => {
+    const res = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'month,nationality' }).expect(200);
+    expect(res.body).toMatchObject({ k: 5, from: '2026-01-01', to: '2026-12-31', groupBy: ['month', 'nationality'] });
+    // MLI (1) and CIV (2) are under 5. Alone in their month, each would be the month's total
+    // (GET …?groupBy=month) minus the visible cells: the smallest other cell of the month goes too.
+    expect(res.body.rows).toEqual([
+      { month: '2026-10', nationality: 'GIN', count: 18 },
+      { month: '2026-10', nationality: 'MLI', count: null, suppressed: true },
+      { month: '2026-10', nationality: 'SEN', count: null, suppressed: true },
+      { month: '2026-11', nationality: 'CIV', count: null, suppressed: true },
+      { month: '2026-11', nationality: 'GIN', count: 7 },
+      { month: '2026-11', nationality: 'SEN', count: null, suppressed: true },
+    ]);
+    expect(res.body.total).toEqual({ count: 39 });
+    expectNoSmallCounts(res.body);
+  });
+
+  it('a sparse three-way table: what a coarser report would give away is suppressed too', async () => {
     const res = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'month,nationality,sex' }).expect(200);
-    expect(res.body).toMatchObject({ k: 5, from: '2026-01-01', to: '2026-12-31', groupBy: ['month', 'nationality', 'sex'] });
-    expect(res.body.rows).toContainEqual({ month: '2026-10', nationality: 'GIN', sex: 'male', count: 12 });
-    expect(res.body.rows).toContainEqual({ month: '2026-10', nationality: 'SEN', sex: 'male', count: null, suppressed: true });
     expect(res.body.rows).toContainEqual({ month: '2026-10', nationality: 'MLI', sex: 'female', count: null, suppressed: true });
     expect(res.body.rows).toContainEqual({ month: '2026-11', nationality: 'CIV', sex: 'male', count: null, suppressed: true });
     expect(res.body.rows).toHaveLength(7);
-    expect(res.body.total).toEqual({ count: 36 });
     expectNoSmallCounts(res.body);
   });
 
@@ -113,7 +126,7 @@ describe('GET /reports/flows (API.md)', () => {
       { nationality: 'MLI', count: null, suppressed: true },
       { nationality: 'SEN', count: null, suppressed: true },
     ]);
-    expect(res.body.total).toEqual({ count: 36 });
+    expect(res.body.total).toEqual({ count: 39 });
   });
 
   it('for every grouping, against the true counts: no count under 5, no suppressed cell recoverable from the total or a coarser report', async () => {
@@ -160,44 +173,44 @@ describe('GET /reports/flows (API.md)', () => {
   it('ageGroup from the birth year at registration (children told apart), unknown without one', async () => {
     const res = await get(u.mgrH, 'flows', { ...PERIOD, groupBy: 'ageGroup' }).expect(200);
     const byGroup = Object.fromEntries(res.body.rows.map((r: Row) => [r.ageGroup, r.count]));
-    // 2000→26, 1995→31, 1990→36: 25-59 (6 + 12 + 5 = 23); 2010→16 (3); 1960→66 (7); 2024→2 (2); none (1).
-    expect(byGroup['25-59']).toBe(23);
-    expect(byGroup['60+']).toBe(7);
-    expect(Object.keys(byGroup).sort()).toEqual(['0-4', '12-17', '25-59', '60+', 'unknown']);
-    expect(byGroup['0-4']).toBeNull();
-    expect(byGroup['12-17']).toBeNull();
+    // 2000→26, 1995→31, 1990→36: 25-59 (6 + 12 + 5 = 23); 2010→16 (6); 1960→66 (7); 2024→2 (2); none (1).
+    // 0-4 and unknown add up to 3: the smallest other group (12-17) is suppressed with them.
+    expect(byGroup).toEqual({ '0-4': null, '12-17': null, '25-59': 23, '60+': 7, unknown: null });
   });
 
   it('multi-valued dimensions count each case once per value; the total counts cases', async () => {
     const reasons = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'reasonsForMigration' }).expect(200);
     const r = Object.fromEntries(reasons.body.rows.map((x: Row) => [x.reasonsForMigration, x.count]));
-    expect(r).toMatchObject({ economic: 23, family: 12, conflict_insecurity: 7, unknown: null });
-    expect(reasons.body.total).toEqual({ count: 36 });
+    expect(r).toEqual({ economic: 23, family: 12, conflict_insecurity: 7, unknown: 9 });
+    expect(reasons.body.total).toEqual({ count: 39 });
     const vuln = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'vulnerability' }).expect(200);
-    expect(Object.fromEntries(vuln.body.rows.map((x: Row) => [x.vulnerability, x.count]))).toEqual({ destitute: 12, none: 21, unaccompanied_child: null });
+    expect(Object.fromEntries(vuln.body.rows.map((x: Row) => [x.vulnerability, x.count]))).toEqual({ destitute: 12, none: 21, unaccompanied_child: 6 });
     const dest = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'intendedDestination' }).expect(200);
-    expect(Object.fromEntries(dest.body.rows.map((x: Row) => [x.intendedDestination, x.count]))).toEqual({ DZA: 18, ESP: 7, unknown: 11 });
+    expect(Object.fromEntries(dest.body.rows.map((x: Row) => [x.intendedDestination, x.count]))).toEqual({ DZA: 18, ESP: 7, unknown: 14 });
   });
 
   it('weeks are ISO weeks (2026-W41); sites carry their name and cercle P-code', async () => {
     const weeks = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'week' }).expect(200);
     expect(weeks.body.rows).toEqual([
-      { week: '2026-W41', count: 22 },
+      { week: '2026-W41', count: 25 },
       { week: '2026-W46', count: 14 },
     ]);
     const sites = await get(u.analystH, 'flows', { ...PERIOD, groupBy: 'site' }).expect(200);
-    expect(sites.body.rows).toContainEqual({ site: H.sites[0].id, siteName: H.sites[0].name, siteAdm2Pcode: 'ML0703', count: 32 });
+    expect(sites.body.rows).toEqual([
+      { site: H.sites[0].id, siteName: H.sites[0].name, siteAdm2Pcode: 'ML0703', count: 32 },
+      { site: H.sites[1].id, siteName: H.sites[1].name, siteAdm2Pcode: 'ML0703', count: 7 },
+    ].sort((a, b) => (a.site < b.site ? -1 : 1)));
   });
 
   it('defaults to the last 12 months by month; the period bounds whole UTC days', async () => {
     const res = await get(u.analystH, 'flows').expect(200);
     expect(res.body).toMatchObject({ from: '2025-11-24', to: '2026-11-23', groupBy: ['month'] });
     expect(res.body.rows).toEqual([
-      { month: '2026-10', count: 22 },
+      { month: '2026-10', count: 25 },
       { month: '2026-11', count: 14 },
     ]);
     const oct = await get(u.analystH, 'flows', { from: '2026-10-05', to: '2026-10-05' }).expect(200);
-    expect(oct.body.total).toEqual({ count: 22 });
+    expect(oct.body.total).toEqual({ count: 25 });
     const none = await get(u.analystH, 'flows', { from: '2026-10-06', to: '2026-11-09' }).expect(200);
     expect(none.body).toMatchObject({ rows: [], total: { count: 0 } });
   });
@@ -282,7 +295,7 @@ describe('who reads reports (DESIGN §1; acceptance 2)', () => {
 
 describe('CSV with the HXL row (acceptance 4)', () => {
   it('flows.csv parses with a CSV library: header, HXL hashtags, then the cells, suppressed ones empty', async () => {
-    const res = await get(u.analystH, 'flows.csv', { ...PERIOD, groupBy: 'month,nationality,sex' }).buffer(true).parse((r, cb) => {
+    const res = await get(u.analystH, 'flows.csv', { ...PERIOD, groupBy: 'month,nationality' }).buffer(true).parse((r, cb) => {
       let data = '';
       r.setEncoding('utf8');
       r.on('data', (c: string) => (data += c));
@@ -292,13 +305,20 @@ describe('CSV with the HXL row (acceptance 4)', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="flows_2026-01-01_2026-12-31.csv"');
     const [header, hxl, ...rows] = parse(res.body as string) as string[][];
-    expect(header).toEqual(['from', 'to', 'month', 'nationality', 'sex', 'registrations', 'suppressed']);
-    expect(hxl).toEqual(['#date+start', '#date+end', '#date', '#country+code', '#gender', '#affected+migrants+ind', '#meta+suppressed']);
+    expect(header).toEqual(['from', 'to', 'month', 'nationality', 'registrations', 'suppressed']);
+    expect(hxl).toEqual(['#date+start', '#date+end', '#date', '#country+code', '#affected+migrants+ind', '#meta+suppressed']);
     expect(hxl.every((tag) => /^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$/.test(tag))).toBe(true);
-    expect(rows).toHaveLength(7);
-    expect(rows).toContainEqual(['2026-01-01', '2026-12-31', '2026-10', 'GIN', 'male', '12', 'false']);
-    expect(rows).toContainEqual(['2026-01-01', '2026-12-31', '2026-10', 'SEN', 'male', '', 'true']);
-    for (const r of rows) expect(r[5] === '' || Number(r[5]) >= K).toBe(true);
+    expect(rows).toHaveLength(6);
+    expect(rows).toContainEqual(['2026-01-01', '2026-12-31', '2026-10', 'GIN', '18', 'false']);
+    expect(rows).toContainEqual(['2026-01-01', '2026-12-31', '2026-10', 'MLI', '', 'true']);
+    for (const r of rows) expect(r[4] === '' || Number(r[4]) >= K).toBe(true);
+    const sexes = parse((await get(u.analystH, 'flows.csv', { ...PERIOD, groupBy: 'sex,ageGroup' }).buffer(true).parse((r, cb) => {
+      let data = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (data += c));
+      r.on('end', () => cb(null, data));
+    })).body as string) as string[][];
+    expect(sexes[1]).toEqual(['#date+start', '#date+end', '#gender', '#age+range', '#affected+migrants+ind', '#meta+suppressed']);
   });
 
   const text = (req: ReturnType<typeof get>) =>
@@ -345,6 +365,7 @@ describe('GET /reports/referrals, /reports/shelter, /reports/summary', () => {
     await refer(1, 'health', 'decline', 10);
     await refer(2, 'health', null, 0); // still pending, due on the 18th: overdue by now (the 23rd)
     await refer(3, 'legal', 'accept', 100); // late answers (respondBy 72 h)
+    await refer(6, 'shelter', 'decline', 1);
     clock.set('2026-11-23T08:00:00Z');
   });
 
@@ -364,15 +385,17 @@ describe('GET /reports/referrals, /reports/shelter, /reports/summary', () => {
         p90HoursToAnswer: 6.8,
         overdueShare: 0.286,
       },
+      // Under 5: suppressed with its statistics; the smallest other cell (shelter, 6) with it, else 16 − 7 − 6 = 3.
       { serviceType: 'legal', organization: O.org.id, organizationCode: O.org.code, organizationName: O.org.name, count: null, suppressed: true, acceptanceRate: null, medianHoursToAnswer: null, p90HoursToAnswer: null, overdueShare: null },
+      { serviceType: 'shelter', organization: O.org.id, organizationCode: O.org.code, organizationName: O.org.name, count: null, suppressed: true, acceptanceRate: null, medianHoursToAnswer: null, p90HoursToAnswer: null, overdueShare: null },
     ]);
-    // The total: 10 referrals; 8 answered (7 accepted); 10 due, 5 late.
-    expect(res.body.total).toEqual({ count: 10, acceptanceRate: 0.875, medianHoursToAnswer: 2, p90HoursToAnswer: 100, overdueShare: 0.5 });
+    // The total: 16 referrals; 14 answered (7 accepted; hours 1 ×6, 2 ×4, 10, 100 ×3); 16 due, 5 late.
+    expect(res.body.total).toEqual({ count: 16, acceptanceRate: 0.5, medianHoursToAnswer: 2, p90HoursToAnswer: 100, overdueShare: 0.313 });
   });
 
   it('incoming: the receiving organization sees them by sending organization', async () => {
     const res = await get(u.analystO, 'referrals', { ...PERIOD, direction: 'incoming', groupBy: 'organization' }).expect(200);
-    expect(res.body.rows).toEqual([expect.objectContaining({ organization: H.org.id, organizationCode: H.org.code, count: 10 })]);
+    expect(res.body.rows).toEqual([expect.objectContaining({ organization: H.org.id, organizationCode: H.org.code, count: 16 })]);
     expect((await get(u.analystH, 'referrals', { ...PERIOD, direction: 'incoming' }).expect(200)).body.rows).toEqual([]);
     expectProblem(await get(u.analystH, 'referrals', { direction: 'sideways' }), 400, 'VALIDATION_FAILED');
   });
@@ -405,9 +428,9 @@ describe('GET /reports/referrals, /reports/shelter, /reports/summary', () => {
   it('summary: a manager’s exact operational numbers; an analyst’s with counts under 5 suppressed', async () => {
     const m = await get(u.mgrH, 'summary').expect(200);
     expect(m.body.k).toBeUndefined();
-    // 36 + 10 + 6 cases; 2 pending referrals out, both overdue; 5 housed; 40 − 5 beds free.
+    // 39 + 16 + 6 cases; 2 pending referrals out, both overdue; 5 housed; 40 − 5 beds free.
     expect(m.body.metrics).toEqual({
-      openCases: { count: 52 },
+      openCases: { count: 61 },
       pendingReferralsIncoming: { count: 0 },
       pendingReferralsOutgoing: { count: 2 },
       overdueReferralsIncoming: { count: 0 },
@@ -419,13 +442,13 @@ describe('GET /reports/referrals, /reports/shelter, /reports/summary', () => {
     const a = await get(u.analystH, 'summary').expect(200);
     expect(a.body.k).toBe(5);
     expect(a.body.metrics).toMatchObject({
-      openCases: { count: 52 },
+      openCases: { count: 61 },
       pendingReferralsOutgoing: { count: null, suppressed: true },
       overdueReferralsOutgoing: { count: null, suppressed: true },
       activeStays: { count: 5 },
       freeBeds: { count: 35 },
     });
     const o = await get(u.analystO, 'summary').expect(200);
-    expect(o.body.metrics.pendingReferralsIncoming).toEqual({ count: null, suppressed: true });
+    expect(o.body.metrics).toMatchObject({ openCases: { count: 0 }, pendingReferralsIncoming: { count: null, suppressed: true }, freeBeds: { count: 0 } });
   });
 });
