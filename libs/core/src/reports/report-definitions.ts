@@ -21,7 +21,7 @@
 export interface Dimension {
   /** SQL of the group's value (text), over the source's aliases. */
   sql: string;
-  /** A LATERAL join producing the value: a multi-valued dimension (one row per value). */
+  /** A LATERAL join producing the value: a multi-valued dimension (one row per distinct value, so count(*) counts each case once per value). */
   join?: string;
   /** CSV header and HXL hashtag of the column. */
   header: string;
@@ -55,8 +55,6 @@ export interface TableDefinition {
   maxGroupBy: number;
   /** Longest period, in days. */
   maxDays: number;
-  /** What `count` counts, uniquely (for multi-valued dimensions: count(DISTINCT …)). */
-  unit: string;
   /** Distinct persons behind a count of events (referrals, stays): a cell of fewer is suppressed. */
   persons?: string;
   count: { header: string; hxl: string };
@@ -87,17 +85,16 @@ export const FLOWS: TableDefinition = {
     site: { sql: 'c.site_id::text', header: 'site_id', hxl: '#loc+code', label: 'site' },
     reasonsForMigration: {
       sql: `COALESCE(rfm.v, 'unknown')`,
-      join: `LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(c.journey -> 'reasonsForMigration') = 'array' THEN c.journey -> 'reasonsForMigration' ELSE '[]'::jsonb END) AS rfm(v) ON true`,
+      join: `LEFT JOIN LATERAL (SELECT DISTINCT x FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(c.journey -> 'reasonsForMigration') = 'array' THEN c.journey -> 'reasonsForMigration' ELSE '[]'::jsonb END) AS x) AS rfm(v) ON true`,
       header: 'reason_for_migration',
       hxl: '#cause',
     },
-    vulnerability: { sql: `COALESCE(vf.v, 'none')`, join: `LEFT JOIN LATERAL unnest(c.vulnerability_flags) AS vf(v) ON true`, header: 'vulnerability', hxl: '#group+vulnerability' },
+    vulnerability: { sql: `COALESCE(vf.v, 'none')`, join: `LEFT JOIN LATERAL (SELECT DISTINCT x FROM unnest(c.vulnerability_flags) AS x) AS vf(v) ON true`, header: 'vulnerability', hxl: '#group+vulnerability' },
     intendedDestination: { sql: `COALESCE(c.journey ->> 'intendedDestination', 'unknown')`, header: 'intended_destination', hxl: '#country+code+destination' },
   },
   defaultGroupBy: ['month'],
   maxGroupBy: 3,
   maxDays: 3 * 366,
-  unit: 'c.id',
   count: { header: 'registrations', hxl: '#affected+migrants+ind' },
   measures: [],
 };
@@ -129,7 +126,6 @@ export function referralsReport(direction: 'outgoing' | 'incoming'): TableDefini
     defaultGroupBy: ['serviceType', 'organization'],
     maxGroupBy: 3,
     maxDays: 3 * 366,
-    unit: 'r.id',
     persons: 'r.case_id',
     count: { header: 'referrals', hxl: '#output+referrals+num' },
     measures: [
@@ -184,7 +180,6 @@ export const SHELTER_STAYS: TableDefinition = {
   defaultGroupBy: ['site'],
   maxGroupBy: 2,
   maxDays: 3 * 366,
-  unit: 'st.id',
   persons: 'st.case_id',
   count: { header: 'stays', hxl: '#affected+migrants+ind' },
   measures: [
@@ -218,7 +213,6 @@ export const SHELTER_OCCUPANCY: TableDefinition = {
   defaultGroupBy: ['site', 'date'],
   maxGroupBy: 2,
   maxDays: 366,
-  unit: 'st.id',
   persons: 'st.case_id',
   count: { header: 'occupied', hxl: '#affected+migrants+ind' },
   measures: [],

@@ -128,8 +128,9 @@ export class ReportsService {
    */
   private async table(org: string, def: TableDefinition, groupBy: string[], period: ReportPeriod, now: Date): Promise<ReportTable> {
     const dims = groupBy.map((name) => def.dimensions[name]);
-    const multi = dims.some((d) => d.join);
-    const count = multi ? `count(DISTINCT ${def.unit})::int` : 'count(*)::int';
+    // Multi-valued dimensions join one row per distinct value of a case: count(*) counts cases,
+    // and needs no DISTINCT (which would force a sort instead of a hash aggregate).
+    const count = 'count(*)::int';
     const persons = def.persons ? `count(DISTINCT ${def.persons})::int` : 'NULL::int';
     const measures = def.measures.flatMap((m, i) => [`${m.sql} AS m${i}`, `${m.n ?? 'NULL'}::int AS n${i}`]);
     const groups = `SELECT false AS is_total, ${dims.map((d, i) => `${d.sql} AS d${i}`).join(', ')}, ${count} AS count, ${persons} AS persons, ${measures.join(', ') || 'NULL AS none'}
