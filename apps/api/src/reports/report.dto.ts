@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ReportTable, SummaryMetric } from '@passerelle/core';
+import { CAPABILITIES, REASONS_FOR_MIGRATION, REPORT_AGE_GROUPS, type ReportTable, SEXES, type SummaryMetric, URGENCIES, VULNERABILITIES } from '@passerelle/core';
 import { DateOnly } from '../http/codes.js';
 import { OneOf, Str } from '../http/dto.js';
 
@@ -36,23 +36,23 @@ const stat = (description: string) => ({ type: 'number', format: 'double', minim
 
 /** One cell: the dimension values asked for (groupBy) and the measures. */
 export class ReportRowDto {
-  @ApiPropertyOptional({ maxLength: 7, example: '2026-11' }) month?: string;
-  @ApiPropertyOptional({ maxLength: 8, example: '2026-W47' }) week?: string;
-  @ApiPropertyOptional({ maxLength: 10, example: '2026-11-23' }) date?: string;
-  @ApiPropertyOptional({ maxLength: 7, example: 'GIN', description: 'ISO 3166-1 alpha-3, or unknown' }) nationality?: string;
-  @ApiPropertyOptional({ maxLength: 7, example: 'female' }) sex?: string;
-  @ApiPropertyOptional({ maxLength: 7, example: '18-24', description: 'Age at registration from the birth year: 0-4, 5-11, 12-17, 18-24, 25-59, 60+, unknown' }) ageGroup?: string;
+  @ApiPropertyOptional({ maxLength: 7, pattern: '^\\d{4}-\\d{2}$', example: '2026-11' }) month?: string;
+  @ApiPropertyOptional({ maxLength: 8, pattern: '^\\d{4}-W\\d{2}$', example: '2026-W47' }) week?: string;
+  @ApiPropertyOptional({ maxLength: 10, format: 'date', example: '2026-11-23' }) date?: string;
+  @ApiPropertyOptional({ maxLength: 7, pattern: '^([A-Z]{3}|unknown)$', example: 'GIN', description: 'ISO 3166-1 alpha-3, or unknown' }) nationality?: string;
+  @ApiPropertyOptional({ enum: SEXES, example: 'female' }) sex?: string;
+  @ApiPropertyOptional({ enum: REPORT_AGE_GROUPS, example: '18-24', description: 'Age at registration from the birth year' }) ageGroup?: string;
   @ApiPropertyOptional({ maxLength: 36, format: 'uuid' }) site?: string;
   @ApiPropertyOptional({ maxLength: 200 }) siteName?: string;
   @ApiPropertyOptional({ maxLength: 20, nullable: true, description: 'OCHA P-code of the site’s cercle (admin 2)' }) siteAdm2Pcode?: string | null;
-  @ApiPropertyOptional({ maxLength: 40, example: 'economic' }) reasonsForMigration?: string;
-  @ApiPropertyOptional({ maxLength: 40, example: 'medical_condition', description: 'A vulnerability flag, or none' }) vulnerability?: string;
-  @ApiPropertyOptional({ maxLength: 7, example: 'DZA' }) intendedDestination?: string;
-  @ApiPropertyOptional({ maxLength: 40, example: 'shelter' }) serviceType?: string;
+  @ApiPropertyOptional({ enum: [...REASONS_FOR_MIGRATION, 'unknown'], example: 'economic' }) reasonsForMigration?: string;
+  @ApiPropertyOptional({ enum: [...VULNERABILITIES, 'none'], example: 'medical_condition' }) vulnerability?: string;
+  @ApiPropertyOptional({ maxLength: 7, pattern: '^([A-Z]{3}|unknown)$', example: 'DZA' }) intendedDestination?: string;
+  @ApiPropertyOptional({ enum: CAPABILITIES, example: 'shelter' }) serviceType?: string;
   @ApiPropertyOptional({ maxLength: 36, format: 'uuid', description: 'The other organization of the referrals' }) organization?: string;
   @ApiPropertyOptional({ maxLength: 40 }) organizationCode?: string;
   @ApiPropertyOptional({ maxLength: 200 }) organizationName?: string;
-  @ApiPropertyOptional({ maxLength: 10, example: 'high' }) urgency?: string;
+  @ApiPropertyOptional({ enum: URGENCIES, example: 'high' }) urgency?: string;
   @ApiProperty(count) count: number | null;
   @ApiPropertyOptional({ enum: [true], description: 'Present (true) when count is suppressed' }) suppressed?: true;
   @ApiPropertyOptional(stat('Referrals: (accepted + completed) / answered')) acceptanceRate?: number | null;
@@ -68,7 +68,7 @@ export class ReportTotalDto {
   @ApiPropertyOptional({ enum: [true] }) suppressed?: true;
 }
 class ReportTableDto {
-  @ApiProperty({ type: [String], maxItems: 3, example: ['month', 'nationality', 'sex'] }) groupBy: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 40, pattern: '^[A-Za-z]+$' }, maxItems: 3, example: ['month', 'nationality', 'sex'] }) groupBy: string[];
   @ApiProperty({ type: () => [ReportRowDto], maxItems: MAX_ROWS, description: 'Groups with at least one; absent groups are 0' }) rows: ReportRowDto[];
   @ApiProperty({ type: () => ReportTotalDto, description: 'All groups together, with the same measures, protected the same way' }) total: ReportTotalDto;
 }
