@@ -18,7 +18,7 @@ import { runOnce, summarize } from './lib/load.mjs';
 import { query, readStatements, resetStatements, startDatabase, useDatabase } from './lib/postgres.mjs';
 import { rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
-import { REFERRALS_USER, SCENARIOS } from './scenarios.mjs';
+import { FLOWS_QUERIES, REFERRALS_USER, REPORTS_USER, SCENARIOS } from './scenarios.mjs';
 import { RECALL_SET } from './seed/recall.mjs';
 import { SEARCH_NAME_STRATEGIES, seedDataset } from './seed/seed.mjs';
 
@@ -475,12 +475,14 @@ async function capturePlans(database, api, env) {
   await query(database.adminUrl, 'SELECT pg_reload_conf()');
   await sleep(1000);
   const referralsToken = (await login(api, REFERRALS_USER)).accessToken;
+  const reportsToken = (await login(api, REPORTS_USER)).accessToken;
   const requests = {
     'GET /cases?limit=50 (first page)': '/api/v1/cases?limit=50',
     'GET /cases?limit=50&cursor (deep page)': `/api/v1/cases?limit=50&cursor=${encodeURIComponent(env.deepCursor ?? '')}`,
     [`GET /cases?q=${RECALL_SET[0].query}`]: `/api/v1/cases?q=${encodeURIComponent(RECALL_SET[0].query)}`,
     'GET /cases/{id}': `/api/v1/cases/${env.ids[0]}`,
     [`GET /referrals?direction=incoming&limit=50 (as ${REFERRALS_USER})`]: { path: '/api/v1/referrals?direction=incoming&limit=50', token: referralsToken },
+    ...Object.fromEntries(FLOWS_QUERIES.map((q) => [`GET /reports/flows?${q} (as ${REPORTS_USER})`, { path: `/api/v1/reports/flows?${q}`, token: reportsToken }])),
   };
   const plans = {};
   try {

@@ -160,10 +160,21 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/letters/{id}/revoke': only({ caseworker: [200, 404], manager: [200, 404] }),
   'GET /api/v1/public/letters/verify': open(200),
   'GET /api/v1/public/letters/keys': open(200),
+
+  // Reports (issue 11): aggregated, de-identified, always of the caller's own organization, so
+  // "other" gets 200 too (its own, empty figures); analysts and managers only — caseworkers,
+  // auditors, org and platform admins 403.
+  'GET /api/v1/reports/flows': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/flows.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/referrals': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/referrals.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/shelter': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/shelter.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/summary': only({ analyst: [200, 200], manager: [200, 200] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 71 * 13;
+const EXPECTED_MATRIX_SIZE = 78 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 

@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     ['DATA_ENCRYPTION_KEY', 'k1:c2hvcnQ='],
     ['LETTER_SIGNING_KEY', 'l1:c2hvcnQ='],
     ['LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', '0'],
+    ['REPORT_MIN_CELL', '0'],
+    ['REPORT_MIN_CELL', 'five'],
   ])('a bad %s (%s) names the variable', (name, value) => {
     const e = errorOf({ ...base, [name]: value });
     expect(e.variable).toBe(name);
@@ -50,6 +52,14 @@ describe('loadConfig', () => {
       delete env[secret];
       expect(errorOf(env).variable).toBe(secret);
     }
+  });
+
+  it('REPORT_MIN_CELL: 5 by default, never below 5 in production (issue 11)', () => {
+    expect(loadConfig(base).reportMinCell).toBe(5);
+    expect(loadConfig({ ...base, REPORT_MIN_CELL: '10' }).reportMinCell).toBe(10);
+    expect(loadConfig({ ...base, REPORT_MIN_CELL: '2' }).reportMinCell).toBe(2);
+    expect(errorOf({ ...base, NODE_ENV: 'production', REPORT_MIN_CELL: '4' }).variable).toBe('REPORT_MIN_CELL');
+    expect(loadConfig({ ...base, NODE_ENV: 'production', REPORT_MIN_CELL: '5' }).reportMinCell).toBe(5);
   });
 
   it('bootstrap admin email and password come together', () => {

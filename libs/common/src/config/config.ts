@@ -26,6 +26,8 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   /** Public letter verifications per minute per client IP (their own bucket). */
   letterVerifyRateLimitPerMinute: number;
+  /** Reports: the smallest count published (k); smaller counts are suppressed (issue 11). */
+  reportMinCell: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   demoSeed: boolean;
@@ -153,6 +155,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    // Never below 5 in production; lower only to try things out on small demo data.
+    reportMinCell: int(env, 'REPORT_MIN_CELL', 5, nodeEnv === 'production' ? 5 : 1, 1000),
     bootstrapAdminEmail,
     bootstrapAdminPassword,
     demoSeed: bool(env, 'DEMO_SEED', databaseUrl === null && nodeEnv !== 'test'),

@@ -60,6 +60,7 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
 @Index('cases_search_name_trgm_idx', { synchronize: false })
 @Index('cases_name_keys_idx', { synchronize: false })
 @Index('cases_vulnerability_flags_idx', { synchronize: false })
+@Index('cases_open_owner_idx', { synchronize: false })
 @Check('cases_status_check', `status IN ('open', 'closed')`)
 @Check('cases_closed_check', `(status = 'closed') = (closure_reason IS NOT NULL)`)
 @Check('cases_sex_check', `sex IN ('female', 'male', 'other', 'unknown')`)
