@@ -8,7 +8,6 @@ export interface TravelDocument {
   type: TravelDocumentType;
   number: string;
   issuingCountry?: string;
-  expiresOn?: string;
 }
 
 /** One stage of the journey home. */
