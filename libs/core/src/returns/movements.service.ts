@@ -211,17 +211,16 @@ export class MovementsService {
   }
 
   /**
-   * Locks the returns to put in a movement, in id order: each one the actor may see (else 400 on
-   * returnIds: the body names them), approved (409 INVALID_TRANSITION), in no other movement (409).
+   * Locks the returns to put in a movement, in id order: each one the actor may see (404, as for
+   * the case of a check-in: no existence leak), approved (409 INVALID_TRANSITION), in no other
+   * movement (409).
    */
   private async lockJoining(em: EntityManager, actor: Actor, ids: string[], movementId: string | null): Promise<Return[]> {
     const unique = [...new Set(ids)].sort();
+    if (!unique.length) throw validationFailed([{ field: 'returnIds', message: 'must name at least one approved return' }]);
     const found: Return[] = [];
     for (const id of unique) {
-      const r = await this.returns.getVisible(em, actor, id, true).catch((e: unknown) => {
-        if (e instanceof DomainError && e.code === 'NOT_FOUND') throw validationFailed([{ field: 'returnIds', message: `${id} is not a return of your organization` }]);
-        throw e;
-      });
+      const r = await this.returns.getVisible(em, actor, id, true);
       assertCan(actor, 'depart', 'Return', r);
       nextReturnStatus(r.status, 'join');
       if (r.movementId && r.movementId !== movementId) throw new DomainError('CONFLICT', `The return of ${r.caseNumber} is already in another movement: take it out of that one first`, undefined, { returnId: r.id, movementId: r.movementId });
