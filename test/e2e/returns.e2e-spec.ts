@@ -656,6 +656,8 @@ describe('reads: GET /returns/{id}, /cases/{id}/returns, the pipeline', () => {
   });
 
   it('GET /returns: scoped (caseworkers: their cases; managers: the organization’s; others: none), filtered by status, destination country and dates, paginated', async () => {
+    // Refusals first: their access.denied events are written after the response.
+    for (const who of [u.analystA, u.auditorA, u.adminA]) expectProblem(await as(t, who).get(RETURNS), 403, 'FORBIDDEN');
     const mine = await returnIn('approved');
     const other = await newCase({ by: u.mgrA, siteId: A.sites[1].id });
     await consent(other);
@@ -701,6 +703,5 @@ describe('reads: GET /returns/{id}, /cases/{id}/returns, the pipeline', () => {
     expect(await ids(u.mgrA, `&from=${today}&to=${today}`)).toEqual(expect.arrayContaining([mine.id, atSite1.id]));
     expect(await ids(u.mgrA, '&to=2026-01-01')).toEqual([]);
     for (const q of ['status=gone', 'destinationCountry=XX', 'from=2026-13-01', 'limit=0', 'cursor=forged', 'caseId=1']) expectProblem(await as(t, u.mgrA).get(`${RETURNS}?${q}`), 400, q.startsWith('cursor') ? 'INVALID_CURSOR' : 'VALIDATION_FAILED');
-    for (const who of [u.analystA, u.auditorA, u.adminA]) expectProblem(await as(t, who).get(RETURNS), 403, 'FORBIDDEN');
   });
 });
