@@ -138,7 +138,7 @@ export class MovementDto {
   @ApiProperty({ format: 'date', maxLength: 10 }) departureDate: string;
   @ApiProperty({ maxLength: 200 }) carrier: string;
   @ApiPropertyOptional({ maxLength: 100, nullable: true }) vehicle: string | null;
-  @ApiProperty({ type: [String], maxItems: 20 }) escortStaff: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20 }) escortStaff: string[];
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40, nullable: true }) departedAt: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: () => [ReturnDto], maxItems: MAX_MOVEMENT_RETURNS, description: 'On single reads and actions: the returns leaving with it' }) returns?: ReturnDto[];
