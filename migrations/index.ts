@@ -9,6 +9,7 @@ import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-
 import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
 import { CaseSharesTable1796110000000 } from './1796110000000-case-shares-table.js';
+import { CreateReturns1796200000000 } from './1796200000000-create-returns.js';
 import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   NameSearchTokens1796000000000,
   NameCandidates1796100000000,
   CaseSharesTable1796110000000,
+  CreateReturns1796200000000,
   ReportIndexes1796400000000,
 ];

@@ -675,14 +675,14 @@ describe('close and reopen (manager only)', () => {
   it('a close check that reports a blocker (an active stay) → 409 CASE_NOT_CLOSABLE naming it; the case stays open', async () => {
     const blocked = await register(cwA1, A.sites[0].id);
     t.app.get(CaseCloseChecks).register(async (_em, caseId) => (caseId === blocked.id ? 'an active shelter stay' : null));
-    const problem = expectProblem(await as(t, mgrA).post(`${CASES}/${blocked.id}/close`).send({ reason: 'returned' }), 409, 'CASE_NOT_CLOSABLE');
+    const problem = expectProblem(await as(t, mgrA).post(`${CASES}/${blocked.id}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
     expect(problem.detail).toContain('an active shelter stay');
     expect(problem.blockers).toEqual(['an active shelter stay']);
     expect(await caseRow(blocked.id)).toMatchObject({ status: 'open', closure_reason: null, closed_at: null, version: 1 });
     expect(await auditActions(blocked.id)).toEqual(['case.created']);
     // Other cases are not blocked by it.
     const free = await register(cwA1, A.sites[0].id);
-    await as(t, mgrA).post(`${CASES}/${free.id}/close`).send({ reason: 'returned' }).expect(200);
+    await as(t, mgrA).post(`${CASES}/${free.id}/close`).send({ reason: 'continued_journey' }).expect(200);
   });
 });
 

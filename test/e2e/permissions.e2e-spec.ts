@@ -171,10 +171,38 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/reports/shelter': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/shelter.csv': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/summary': only({ analyst: [200, 200], manager: [200, 200] }),
+
+  // Voluntary returns (issue 9, DESIGN §6): both organizations hold the return capability. A return
+  // is the case's organization's: drafted on a fresh home case by whoever works on it (the other
+  // organization sees no home case: 404); the target return (`homeReturn`) and the fresh ones of
+  // the actions are home's, hidden (404) from the other organization. Managers approve and reject
+  // (a caseworker never: 403), never their own submission (the home caseworker submits here).
+  // Analysts, auditors and admins get nothing of returns: 403 on actions, 404 on reads of one.
+  'POST /api/v1/cases/{id}/returns': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/returns': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/returns': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/returns/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'PATCH /api/v1/returns/{id}': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/submit': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/reject': only({ manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/depart': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/arrive': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/cancel': only({ caseworker: [200, 404], manager: [200, 404] }),
+  // Movements (convoys of several cases) are the managers'; a caseworker may never (403), and sees
+  // none (404 on one); another organization's manager sees none of home's (404), nor its returns.
+  'POST /api/v1/movements': only({ manager: [201, 404] }),
+  'GET /api/v1/movements': only({ manager: [200, 200] }),
+  'GET /api/v1/movements/{id}': caseRecord({ manager: [200, 404] }),
+  'POST /api/v1/movements/{id}/returns': only({ manager: [200, 404] }),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': only({ manager: [200, 404] }),
+  'POST /api/v1/movements/{id}/depart': only({ manager: [200, 404] }),
+  'GET /api/v1/movements/{id}/manifest.csv': caseRecord({ manager: [200, 404] }),
+  'GET /api/v1/movements/{id}/manifest.pdf': caseRecord({ manager: [200, 404] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 78 * 13;
+const EXPECTED_MATRIX_SIZE = 97 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -200,6 +228,9 @@ let homeShelter: string;
 let homeStay: string;
 /** The "home" letter that /letters/{id} and the public check target, on the home case. */
 let homeLetter: { id: string; verificationToken: string };
+/** The "home" draft return that /returns/{id} targets, and the planned movement /movements/{id} targets. */
+let homeReturn: string;
+let homeMovement: string;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -250,6 +281,35 @@ const letterBody = () => {
 };
 /** A fresh active letter of "home", on a fresh case. */
 const freshLetter = async (): Promise<string> => (await homeManager().post(`/api/v1/cases/${await freshCase()}/letters`).send(letterBody()).expect(201)).body.id;
+const RETURN_BODY = {
+  destinationCountry: 'GIN',
+  destinationLocality: 'Kankan',
+  mode: 'road',
+  travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
+  legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
+};
+/** A fresh return of a fresh "home" case (eligible, return consent), in `status`: the home caseworker submits, the home manager approves. */
+const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> => {
+  const caseId = await freshCase();
+  await homeManager().post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
+  await homeManager()
+    .post(`/api/v1/cases/${caseId}/screenings`)
+    .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
+    .expect(201);
+  const id = (await homeManager().post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
+  const cw = as(t, callers.get('home:caseworker')!);
+  if (status !== 'draft') await cw.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
+  if (status === 'approved' || status === 'departed') await homeManager().post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
+  if (status === 'departed') await cw.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
+  return id;
+};
+/** A fresh planned "home" movement with one approved return. */
+const freshMovement = async (): Promise<{ id: string; returnId: string }> => {
+  const returnId = await freshReturn('approved');
+  const id = (await homeManager().post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
+  return { id, returnId };
+};
+const returnState = (id: string) => t.db.row('SELECT status, version FROM returns WHERE id = $1', [id]);
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, query, body, headers. */
@@ -270,6 +330,8 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   activities: () => homeActivity,
   stays: () => homeStay,
   letters: () => homeLetter.id,
+  returns: () => homeReturn,
+  movements: () => homeMovement,
 };
 
 /**
@@ -342,6 +404,18 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'POST /api/v1/cases/{id}/letters': () => ({ body: letterBody() }),
   'POST /api/v1/letters/{id}/revoke': async () => ({ params: { id: await freshLetter() }, body: { reason: 'issued in error' } }),
   'GET /api/v1/public/letters/verify': () => ({ query: { token: homeLetter.verificationToken } }),
+  'POST /api/v1/cases/{id}/returns': async () => ({ params: { id: await freshCase() }, body: RETURN_BODY }),
+  'PATCH /api/v1/returns/{id}': async () => ({ params: { id: await freshReturn() }, body: { destinationLocality: `Siguiri ${unique()}` }, headers: { 'if-match': '"1"' } }),
+  'POST /api/v1/returns/{id}/submit': async () => ({ params: { id: await freshReturn() } }),
+  'POST /api/v1/returns/{id}/approve': async () => ({ params: { id: await freshReturn('submitted') } }),
+  'POST /api/v1/returns/{id}/reject': async () => ({ params: { id: await freshReturn('submitted') }, body: { reason: `unsafe route (${unique()})` } }),
+  'POST /api/v1/returns/{id}/depart': async () => ({ params: { id: await freshReturn('approved') } }),
+  'POST /api/v1/returns/{id}/arrive': async () => ({ params: { id: await freshReturn('departed') }, body: { arrivedAt: new Date().toISOString(), confirmedBy: 'OIM Kankan' } }),
+  'POST /api/v1/returns/{id}/cancel': async () => ({ params: { id: await freshReturn() }, body: { reason: 'changed their mind' } }),
+  'POST /api/v1/movements': async () => ({ body: { departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [await freshReturn('approved')] } }),
+  'POST /api/v1/movements/{id}/returns': async () => ({ params: { id: (await freshMovement()).id }, body: { returnId: await freshReturn('approved') } }),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': async () => ({ params: await freshMovement() }),
+  'POST /api/v1/movements/{id}/depart': async () => ({ params: { id: (await freshMovement()).id } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -379,6 +453,18 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/stays/{id}/extensions/{extId}/reject': (c) => t.db.row('SELECT status, decided_at FROM stay_extensions WHERE id = $1', [c.params.extId]),
   'POST /api/v1/cases/{id}/letters': (c) => t.db.row('SELECT count(*)::int AS n FROM letters WHERE case_id = $1', [c.params.id]),
   'POST /api/v1/letters/{id}/revoke': (c) => t.db.row('SELECT status, updated_at FROM letters WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/returns': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE case_id = $1', [c.params.id]),
+  'PATCH /api/v1/returns/{id}': (c) => t.db.row('SELECT version, destination_locality FROM returns WHERE id = $1', [c.params.id]),
+  'POST /api/v1/returns/{id}/submit': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/approve': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/reject': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/depart': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/arrive': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/cancel': (c) => returnState(c.params.id),
+  'POST /api/v1/movements': () => t.db.row('SELECT count(*)::int AS n FROM movements'),
+  'POST /api/v1/movements/{id}/returns': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
+  'POST /api/v1/movements/{id}/depart': (c) => t.db.row('SELECT status, departed_at FROM movements WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -458,6 +544,8 @@ beforeAll(async () => {
   homeShelter = (await t.app.get(SitesService).create(systemActor(), home.org.id, { name: 'Home shelter', kind: 'shelter', bedCapacity: 1000, services: ['shelter'] })).id;
   homeStay = await freshStay();
   homeLetter = (await homeManager().post(`/api/v1/cases/${homeCase}/letters`).send(letterBody()).expect(201)).body;
+  homeReturn = await freshReturn();
+  homeMovement = (await freshMovement()).id;
 });
 afterAll(() => t.close());
 

@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReportsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ActivitiesController } from './activities/activities.controller.js';
@@ -15,6 +15,7 @@ import { CaseLettersController, LettersController, PublicLettersController } fro
 import { AlertsController } from './referrals/alerts.controller.js';
 import { CaseReferralsController, ReferralsController, ServicesController } from './referrals/referrals.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { CaseReturnsController, MovementsController, ReturnsController } from './returns/returns.controller.js';
 import { OccupancyController, StaysController } from './stays/stays.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
@@ -68,10 +69,11 @@ export class ApiModule {
         StaysModule,
         LettersModule,
         ReportsModule,
+        ReturnsModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -9,3 +9,4 @@ export * from './activities/index.js';
 export * from './stays/index.js';
 export * from './letters/index.js';
 export * from './reports/index.js';
+export * from './returns/index.js';

@@ -30,6 +30,9 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   CAPABILITY_REQUIRED: { status: 403, title: 'Capability required' },
   ACTIVE_STAY_EXISTS: { status: 409, title: 'The migrant already has an active stay' },
   SHELTER_FULL: { status: 409, title: 'Shelter full' },
+  NOT_ELIGIBLE: { status: 409, title: 'Not eligible for return' },
+  RETURN_IN_PROGRESS: { status: 409, title: 'A return is already in progress' },
+  DEPARTURE_REQUIREMENTS_MISSING: { status: 409, title: 'Departure requirements missing' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
@@ -72,4 +75,7 @@ export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string 
   stay_extensions_one_pending_per_stay: { code: 'CONFLICT', detail: 'This stay already has a pending extension request: it must be approved or rejected first' },
   stay_extensions_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this extension: another manager must decide on it' },
   letters_one_active_per_case: { code: 'CONFLICT', detail: 'Another letter was issued for this case at the same moment; reload and retry' },
+  // Backstops of the returns service's own checks (issue 9).
+  returns_one_in_progress_per_case: { code: 'RETURN_IN_PROGRESS', detail: 'The case already has a return in progress: cancel it or see it through first' },
+  returns_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You submitted this return: another manager must decide on it' },
 };

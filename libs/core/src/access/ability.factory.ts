@@ -8,6 +8,7 @@ import { letterRules } from '../letters/letter.rules.js';
 import { organizationRules } from '../organizations/organization.rules.js';
 import { referralRules } from '../referrals/referral.rules.js';
 import { reportRules } from '../reports/report.rules.js';
+import { returnRules } from '../returns/return.rules.js';
 import { siteRules } from '../sites/site.rules.js';
 import { stayRules } from '../stays/stay.rules.js';
 import { userRules } from '../users/user.rules.js';
@@ -25,7 +26,7 @@ export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
 export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
-const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules];
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules, returnRules];
 
 export function buildAbility(input: AbilityInput): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);

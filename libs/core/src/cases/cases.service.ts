@@ -289,7 +289,7 @@ export class CasesService implements OnModuleInit {
       const c = await this.getVisible(em, actor, id, true);
       assertCan(actor, 'close', 'Case', c);
       const status = nextCaseStatus(c.status, 'close');
-      const blockers = await this.closeChecks.blockers(em, c.id);
+      const blockers = await this.closeChecks.blockers(em, c.id, reason);
       if (blockers.length) throw new DomainError('CASE_NOT_CLOSABLE', `The case cannot be closed: ${blockers.join('; ')}`, undefined, { blockers });
       const before = snapshot(c);
       Object.assign(c, { status, closureReason: reason, closedAt: this.clock.now() });
