@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReintegrationModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ActivitiesController } from './activities/activities.controller.js';
@@ -16,6 +16,7 @@ import { AlertsController } from './referrals/alerts.controller.js';
 import { CaseReferralsController, ReferralsController, ServicesController } from './referrals/referrals.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { OccupancyController, StaysController } from './stays/stays.controller.js';
+import { CaseReintegrationController, ReintegrationPlansController, ReintegrationSettingsController, ScoringSchemesController } from './reintegration/reintegration.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
 import { AuditController } from './identity/audit.controller.js';
 import { AuthController } from './identity/auth.controller.js';
@@ -66,10 +67,11 @@ export class ApiModule {
         ActivitiesModule,
         StaysModule,
         LettersModule,
+        ReintegrationModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },
