@@ -518,7 +518,7 @@ export class CreateReintegration1796320000000 implements MigrationInterface {
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
             CREATE TABLE "scoring_schemes" (
-                "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
+                "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "organization_id" uuid,
                 "name" text NOT NULL,
                 "version" integer NOT NULL,
@@ -557,7 +557,7 @@ export class CreateReintegration1796320000000 implements MigrationInterface {
 
         await queryRunner.query(`
             CREATE TABLE "reintegration_plans" (
-                "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
+                "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "case_id" uuid NOT NULL,
                 "owning_organization_id" uuid NOT NULL,
                 "status" text NOT NULL,
@@ -616,7 +616,7 @@ export class CreateReintegration1796320000000 implements MigrationInterface {
 
         await queryRunner.query(`
             CREATE TABLE "reintegration_items" (
-                "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
+                "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "plan_id" uuid NOT NULL,
                 "case_id" uuid NOT NULL,
                 "owning_organization_id" uuid NOT NULL,
@@ -665,7 +665,7 @@ export class CreateReintegration1796320000000 implements MigrationInterface {
 
         await queryRunner.query(`
             CREATE TABLE "reintegration_visits" (
-                "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
+                "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "plan_id" uuid NOT NULL,
                 "case_id" uuid NOT NULL,
                 "owning_organization_id" uuid NOT NULL,
