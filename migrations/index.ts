@@ -8,6 +8,7 @@ import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
 import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
+import { CreateReturns1796200000000 } from './1796200000000-create-returns.js';
 import { AddCaseMigrantCategory1796300000000 } from './1796300000000-add-case-migrant-category.js';
 import { AddReintegrationBudgetCeiling1796310000000 } from './1796310000000-add-reintegration-budget-ceiling.js';
 import { CreateReintegration1796320000000 } from './1796320000000-create-reintegration.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AuditUnsealedQueue1795900000000,
   NameSearchTokens1796000000000,
   NameCandidates1796100000000,
+  CreateReturns1796200000000,
   AddCaseMigrantCategory1796300000000,
   AddReintegrationBudgetCeiling1796310000000,
   CreateReintegration1796320000000,

@@ -6,12 +6,12 @@ import type { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { Organization } from '../organizations/organization.entity.js';
+import { hasArrivedReturnTo } from '../returns/index.js';
 import { approvalsRequired, type ItemAction, nextItemStatus, nextPlanStatus, type PlanStatus } from './plan-status.js';
 import { ReintegrationItem, ReintegrationPlan, ReintegrationVisit } from './reintegration.entity.js';
 import { PLAN_FIELDS } from './reintegration.rules.js';
 import type { CreatePlanInput, DeliverItemInput, ItemInput, PlanFilter, PlanView, ReintegrationSettings, UpdateItemInput, UpdatePlanInput, VisitInput } from './reintegration.types.js';
 import { dimensionOf, MAX_ITEM_BUDGET_XOF, REINTEGRATION_ITEM_TYPES } from './reintegration-vocabulary.js';
-import { hasArrivedReturnToContract } from './returnee.js';
 import { answerErrors, scoreVisit } from './scoring.js';
 import { ScoringSchemesService } from './scoring-schemes.service.js';
 
@@ -403,7 +403,7 @@ export class ReintegrationService {
 
   /** Issue 10: a returnee is a case with an arrived return to Mali, or one registered as a returnee. */
   private async isReturnee(em: EntityManager, c: Case): Promise<boolean> {
-    return c.migrantCategory === 'returnee' || (await hasArrivedReturnToContract(em, c.id, 'MLI'));
+    return c.migrantCategory === 'returnee' || (await hasArrivedReturnTo(em, c.id, 'MLI'));
   }
 
   private assertCapability(actor: Actor): void {
