@@ -142,7 +142,9 @@ export function answerErrors(def: SchemeDefinition, answers: Answers): { field: 
     const ind = byCode.get(code);
     if (!ind) errors.push({ field: `answers.${code}`, message: `is not an indicator of ${def.name} v${def.version}` });
     else if (answer !== null && answer !== undefined && (typeof answer !== 'string' || !Object.hasOwn(ind.scores, answer))) {
-      errors.push({ field: `answers.${code}`, message: `must be one of ${Object.keys(ind.scores).join(', ')} (or null: not answered)` });
+      // In the scale's order (a stored definition is jsonb, whose keys are not kept in order).
+      const codes = (def.scales[ind.scale] ?? []).map((o) => o.code);
+      errors.push({ field: `answers.${code}`, message: `must be one of ${codes.join(', ')} (or null: not answered)` });
     }
   }
   return errors;
