@@ -155,6 +155,13 @@ describe('POST /cases/{id}/reintegration-plan', () => {
     expect((await as(t, u.cwR).get(`${CASES}/${p.caseId}/reintegration-plan`).expect(200)).body.id).toBe(again.body.id);
   });
 
+  it('two creations at once for one case: one plan, the other 409', async () => {
+    const caseId = await returnee();
+    const [a, b] = await Promise.all([as(t, u.cwR).post(`${CASES}/${caseId}/reintegration-plan`).send({}), as(t, u.mgrR1).post(`${CASES}/${caseId}/reintegration-plan`).send({})]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect(await t.db.row('SELECT count(*)::int AS n FROM reintegration_plans WHERE case_id = $1', [caseId])).toEqual({ n: 1 });
+  });
+
   it('a closed case: 409', async () => {
     const caseId = await returnee();
     await as(t, u.mgrR1).post(`${CASES}/${caseId}/close`).send({ reason: 'lost_contact' }).expect(200);
@@ -303,6 +310,14 @@ describe('approve / reject: maker-checker (403 SELF_APPROVAL_FORBIDDEN)', () => 
     const res = await as(t, u.mgrR2).post(`${PLANS}/${planId}/reject`).send({ reason: 'no market for welding in his village' }).expect(200);
     expect(res.body).toMatchObject({ status: 'rejected', rejectedBy: u.mgrR2.user.id, rejectionReason: 'no market for welding in his village' });
     expectProblem(await as(t, u.mgrR3).post(`${PLANS}/${planId}/approve`), 409, 'INVALID_TRANSITION');
+  });
+
+  it('two managers approving at once: the plan row lock lets one win, the other gets 409', async () => {
+    const { planId } = await submitted(undefined, u.mgrR1);
+    const [a, b] = await Promise.all([as(t, u.mgrR2).post(`${PLANS}/${planId}/approve`), as(t, u.mgrR3).post(`${PLANS}/${planId}/approve`)]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect(await t.db.row('SELECT status, first_approved_by IS NOT NULL AS first, second_approved_by IS NULL AS no_second FROM reintegration_plans WHERE id = $1', [planId])).toEqual({ status: 'approved', first: true, no_second: true });
+    expect((await auditActions(planId)).filter((x) => x === 'reintegration_plan.approved')).toHaveLength(1);
   });
 
   it('the database refuses an approval by the submitter too', async () => {
