@@ -10,6 +10,9 @@ import { NameSearchTokens1796000000000 } from './1796000000000-name-search-token
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
 import { CaseSharesTable1796110000000 } from './1796110000000-case-shares-table.js';
 import { CreateReturns1796200000000 } from './1796200000000-create-returns.js';
+import { AddCaseMigrantCategory1796300000000 } from './1796300000000-add-case-migrant-category.js';
+import { AddReintegrationBudgetCeiling1796310000000 } from './1796310000000-add-reintegration-budget-ceiling.js';
+import { CreateReintegration1796320000000 } from './1796320000000-create-reintegration.js';
 import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
@@ -26,5 +29,8 @@ export const MIGRATIONS = [
   NameCandidates1796100000000,
   CaseSharesTable1796110000000,
   CreateReturns1796200000000,
+  AddCaseMigrantCategory1796300000000,
+  AddReintegrationBudgetCeiling1796310000000,
+  CreateReintegration1796320000000,
   ReportIndexes1796400000000,
 ];

@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReintegrationModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ActivitiesController } from './activities/activities.controller.js';
@@ -18,6 +18,7 @@ import { HealthController } from './health/health.controller.js';
 import { CaseReturnsController, MovementsController, ReturnsController } from './returns/returns.controller.js';
 import { OccupancyController, StaysController } from './stays/stays.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { CaseReintegrationController, ReintegrationPlansController, ReintegrationSettingsController, ScoringSchemesController } from './reintegration/reintegration.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
 import { AuditController } from './identity/audit.controller.js';
 import { AuthController } from './identity/auth.controller.js';
@@ -70,10 +71,11 @@ export class ApiModule {
         LettersModule,
         ReportsModule,
         ReturnsModule,
+        ReintegrationModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

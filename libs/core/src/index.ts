@@ -10,3 +10,4 @@ export * from './stays/index.js';
 export * from './letters/index.js';
 export * from './reports/index.js';
 export * from './returns/index.js';
+export * from './reintegration/index.js';

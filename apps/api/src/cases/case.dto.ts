@@ -20,6 +20,8 @@ import {
   EDUCATION_LEVELS,
   FIT_TO_TRAVEL,
   type FitToTravel,
+  MIGRANT_CATEGORIES,
+  type MigrantCategory,
   REASONS_FOR_MIGRATION,
   type RegisterCaseInput,
   type Screening,
@@ -108,6 +110,8 @@ export class ConsentDto implements ConsentInput {
   @Str({ optional: true, max: 2000 }) notes?: string;
 }
 
+const CATEGORY = 'in_transit, returnee (a Malian back home: opens reintegration) or other; shown with the journey section';
+
 export class CreateCaseDto implements RegisterCaseInput {
   @Uuid() siteId: string;
   @Uuid({ optional: true }) householdId?: string;
@@ -115,6 +119,7 @@ export class CreateCaseDto implements RegisterCaseInput {
   @Nested(ContactDto, { optional: true }) contact?: ContactDto;
   @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
   @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOf(MIGRANT_CATEGORIES, { optional: true, description: CATEGORY }) migrantCategory?: MigrantCategory;
   @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
   @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
   @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
@@ -125,6 +130,7 @@ export class UpdateCaseDto implements UpdateCaseInput {
   @Nested(ContactDto, { optional: true }) contact?: ContactDto;
   @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
   @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOf(MIGRANT_CATEGORIES, { optional: true, description: CATEGORY }) migrantCategory?: MigrantCategory;
   @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
   @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
   @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
@@ -179,6 +185,7 @@ export class CaseDto {
   @ApiPropertyOptional({ type: () => ContactDto }) contact?: ContactDto;
   @ApiPropertyOptional({ type: () => [DocumentDto], maxItems: 20 }) documents?: DocumentDto[];
   @ApiPropertyOptional({ type: () => JourneyDto }) journey?: JourneyDto;
+  @ApiPropertyOptional({ enum: MIGRANT_CATEGORIES, nullable: true, description: 'With the journey section' }) migrantCategory?: MigrantCategory | null;
   @ApiPropertyOptional({
     type: 'array',
     maxItems: VULNERABILITIES.length,
@@ -206,7 +213,7 @@ export function toCaseResponse(view: CaseView): CaseDto {
     identity: identityOf(c),
     ...(has('contact') ? { contact: c.contact } : {}),
     ...(has('documents') ? { documents: c.documents } : {}),
-    ...(has('journey') ? { journey: c.journey } : {}),
+    ...(has('journey') ? { journey: c.journey, migrantCategory: c.migrantCategory ?? null } : {}),
     ...(has('vulnerabilities') ? { vulnerabilities: c.vulnerabilities } : {}),
     ...(has('sensitive') ? { sensitive: view.sensitive ?? null } : {}),
     ...(has('household') ? { household: c.household, householdId: c.householdId } : {}),

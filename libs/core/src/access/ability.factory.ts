@@ -7,6 +7,7 @@ import { caseRules } from '../cases/case.rules.js';
 import { letterRules } from '../letters/letter.rules.js';
 import { organizationRules } from '../organizations/organization.rules.js';
 import { referralRules } from '../referrals/referral.rules.js';
+import { reintegrationRules } from '../reintegration/reintegration.rules.js';
 import { reportRules } from '../reports/report.rules.js';
 import { returnRules } from '../returns/return.rules.js';
 import { siteRules } from '../sites/site.rules.js';
@@ -26,7 +27,7 @@ export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
 export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
-const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules, returnRules];
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules, returnRules, reintegrationRules];
 
 export function buildAbility(input: AbilityInput): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Organization } from '../organizations/organization.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { User } from '../users/user.entity.js';
-import type { CaseStatus, ClosureReason, Sex, Vulnerability } from './case-vocabulary.js';
+import type { CaseStatus, ClosureReason, MigrantCategory, Sex, Vulnerability } from './case-vocabulary.js';
 
 export interface Contact {
   phone?: string;
@@ -66,6 +66,7 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
 @Check('cases_sex_check', `sex IN ('female', 'male', 'other', 'unknown')`)
 @Check('cases_nationality_check', `nationality IS NULL OR nationality ~ '^[A-Z]{3}$'`)
 @Check('cases_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
+@Check('cases_migrant_category_check', `migrant_category IS NULL OR migrant_category IN ('in_transit', 'returnee', 'other')`)
 @Check('cases_sensitive_check', `(sensitive_ciphertext IS NULL) = (sensitive_key_id IS NULL)`)
 export class Case {
   @PrimaryColumn('uuid') id: string;
@@ -107,6 +108,8 @@ export class Case {
   @Column('jsonb', { default: () => "'{}'" }) contact: Contact;
   @Column('jsonb', { default: () => "'[]'" }) documents: IdentityDocument[];
   @Column('jsonb', { default: () => "'{}'" }) journey: Journey;
+  /** Shown with the journey section (issue 10: `returnee` opens reintegration). */
+  @Column('text', { nullable: true }) migrantCategory: MigrantCategory | null;
   @Column('jsonb', { default: () => "'[]'" }) vulnerabilities: VulnerabilityAssessment[];
   /** The flags of `vulnerabilities`, for indexed filtering. */
   @Column('text', { array: true, default: () => "'{}'" }) vulnerabilityFlags: Vulnerability[];

@@ -49,7 +49,7 @@ const CASE_NUMBER = /^[A-Z0-9-]{2,20}-\d{4}-\d{6}$/;
 /** Columns a case update may write (never ids, owner, number or the search key). */
 const UPDATABLE: (keyof Case)[] = [
   'status', 'closureReason', 'closedAt', 'assignedTo', 'householdId', 'givenName', 'familyName', 'otherNames', 'sex', 'dateOfBirth',
-  'birthYear', 'birthDateEstimated', 'nationality', 'languages', 'contact', 'documents', 'journey', 'vulnerabilities', 'vulnerabilityFlags', 'household',
+  'birthYear', 'birthDateEstimated', 'nationality', 'languages', 'contact', 'documents', 'journey', 'migrantCategory', 'vulnerabilities', 'vulnerabilityFlags', 'household',
 ];
 
 /** What the audit trail records of a case: identity and sections, never the sensitive values. */
@@ -65,6 +65,7 @@ const snapshot = (c: Case, sensitiveChanged = false) => ({
   contact: c.contact,
   documents: c.documents,
   journey: c.journey,
+  migrantCategory: c.migrantCategory,
   vulnerabilities: c.vulnerabilityFlags,
   household: c.household,
   householdId: c.householdId,
@@ -145,6 +146,7 @@ export class CasesService implements OnModuleInit {
       contact: input.contact ?? {},
       documents: input.documents ?? [],
       journey: input.journey ?? {},
+      migrantCategory: input.migrantCategory ?? null,
       household: input.household ?? {},
       createdBy: actor.userId,
       updatedBy: actor.userId,
@@ -257,6 +259,7 @@ export class CasesService implements OnModuleInit {
       if (patch.contact !== undefined) c.contact = patch.contact;
       if (patch.documents !== undefined) c.documents = patch.documents;
       if (patch.journey !== undefined) c.journey = patch.journey;
+      if (patch.migrantCategory !== undefined) c.migrantCategory = patch.migrantCategory;
       if (patch.household !== undefined) c.household = patch.household;
       if (patch.householdId !== undefined) c.householdId = patch.householdId;
       if (patch.vulnerabilities !== undefined) this.applyVulnerabilities(c, patch.vulnerabilities, actor, now);
