@@ -8,6 +8,7 @@ import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
 import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
+import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditUnsealedQueue1795900000000,
   NameSearchTokens1796000000000,
   NameCandidates1796100000000,
+  CreateDataProtection1796500000000,
 ];

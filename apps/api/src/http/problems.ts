@@ -21,6 +21,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
   CASE_NOT_CLOSABLE: { status: 409, title: 'The case cannot be closed now' },
+  CASE_ANONYMIZED: { status: 409, title: 'The case is anonymized' },
   SERVICE_NOT_OFFERED: { status: 422, title: 'Service not offered by that organization' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
@@ -72,4 +73,8 @@ export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string 
   stay_extensions_one_pending_per_stay: { code: 'CONFLICT', detail: 'This stay already has a pending extension request: it must be approved or rejected first' },
   stay_extensions_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this extension: another manager must decide on it' },
   letters_one_active_per_case: { code: 'CONFLICT', detail: 'Another letter was issued for this case at the same moment; reload and retry' },
+  // Backstops of the data-protection service (issue 11).
+  cases_anonymized_check: { code: 'CASE_ANONYMIZED', detail: 'The case is anonymized: it holds no personal data any more and takes none' },
+  anonymization_requests_one_pending_per_case: { code: 'CONFLICT', detail: 'An anonymization request for this case is already pending' },
+  anonymization_requests_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this anonymization: another manager must decide on it' },
 };

@@ -21,6 +21,8 @@ import {
   validationFailed,
 } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
+import { openEvents } from '../audit/audit-personal.js';
+import { SubjectKeys } from '../audit/subject-keys.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { nextNumber } from '../numbering/counters.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -103,10 +105,12 @@ export class CasesService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly closeChecks: CaseCloseChecks,
     private readonly jobs: JobRegistry,
+    private readonly subjectKeys: SubjectKeys,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register({ name: REENCRYPT_JOB, cron: '17 * * * *', run: async () => void (await this.reencryptSensitive()) });
+    // Key rotation re-encrypts the sensitive sections and re-wraps the cases' audit data keys.
+    this.jobs.register({ name: REENCRYPT_JOB, cron: '17 * * * *', run: async () => void (await this.reencryptSensitive(), await this.subjectKeys.rewrap()) });
   }
 
   register(actor: Actor, input: RegisterCaseInput): Promise<CaseView> {
@@ -330,6 +334,8 @@ export class CasesService implements OnModuleInit {
       this.cursors,
       { raw: true },
     );
+    // Personal values in details read in clear while the case's data key exists (issue 11).
+    await openEvents(this.db.manager, this.subjectKeys, p.items);
     return { nextCursor: p.nextCursor, items: p.items.map((e) => ({ at: e.at, type: e.type, actorUserId: e.actorUserId, details: e.details, changedFields: Object.keys(e.changes ?? {}) })) };
   }
 
