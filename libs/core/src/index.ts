@@ -8,3 +8,4 @@ export * from './alerts/index.js';
 export * from './activities/index.js';
 export * from './stays/index.js';
 export * from './letters/index.js';
+export * from './data-protection/index.js';

@@ -86,6 +86,11 @@ export function caseIdentity(c: Case) {
   };
 }
 
+/** Issue 11: an anonymized case takes no personal data any more (409; cases_anonymized_check backs it). */
+export function assertNotAnonymized(c: Pick<Case, 'anonymizedAt'>): void {
+  if (c.anonymizedAt) throw new DomainError('CASE_ANONYMIZED', 'The case is anonymized: it holds no personal data any more and takes none');
+}
+
 export function isChild(c: Pick<Case, 'dateOfBirth' | 'birthYear' | 'vulnerabilityFlags'>, today: Date): boolean {
   if (c.vulnerabilityFlags.some((f) => f === 'unaccompanied_child' || f === 'separated_child')) return true;
   const born = c.dateOfBirth ? new Date(`${c.dateOfBirth}T00:00:00Z`) : c.birthYear ? new Date(Date.UTC(c.birthYear, 0, 1)) : null;
@@ -231,6 +236,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id);
       assertCan(actor, 'update', 'Case', c);
+      assertNotAnonymized(c);
       if (patch.sensitive !== undefined) assertCan(actor, 'read', 'Case', c, 'sensitive');
       if (c.version !== expectedVersion) throw this.stale(c.version);
       const before = snapshot(c);
@@ -289,6 +295,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id, true);
       assertCan(actor, 'reopen', 'Case', c);
+      assertNotAnonymized(c);
       const before = snapshot(c);
       Object.assign(c, { status: nextCaseStatus(c.status, 'reopen'), closureReason: null, closedAt: null });
       await this.saveVersioned(em, c, c.version, actor);
@@ -301,6 +308,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id);
       assertCan(actor, 'update', 'Case', c);
+      assertNotAnonymized(c);
       const note = await em.save(em.create(CaseNote, { caseId: c.id, owningOrganizationId: c.owningOrganizationId, text, authorId: actor.userId, createdAt: this.clock.now() }));
       await this.audit.record(em, actor, 'case.note_added', this.target(c), { details: { noteId: note.id } });
       return note;
