@@ -29,7 +29,7 @@ export class CaseDataProtectionController {
   }
 
   @Post(':id/anonymization-requests')
-  @Requires('create', 'AnonymizationRequest', { hidden: true })
+  @Requires('create', 'AnonymizationRequest')
   @Idempotent()
   @ApiOperation({ summary: 'Ask for a closed case to be anonymized before its retention period ends; another manager decides' })
   @ApiCreatedResponse({ type: AnonymizationRequestDto })

@@ -248,26 +248,35 @@ export class DataProtectionService implements OnModuleInit {
   /**
    * Deletes the name vocabulary's words no case holds any more (issue 11: a removed name leaves
    * nothing behind). A registration committing meanwhile may need a word deleted here, having
-   * found it present: once every transaction older than the deletion has ended, the words
-   * deleted are put back for the cases that hold them.
+   * found it present (its trigger inserts a word only when absent): once every transaction of
+   * this database that was open at the deletion has ended, the words deleted are put back for
+   * the cases that hold them.
    */
   async pruneNameVocabulary(only?: readonly string[]): Promise<number> {
     if (only && !only.length) return 0;
     const { deleted, horizon } = await this.db.transaction(async (em) => {
       await em.query(`SET LOCAL statement_timeout = '10min'`);
       // All of them (the daily run: also what a crash or a rename left), or the given words.
-      const rows: { token: string }[] = await em.query(
+      // A DELETE … RETURNING answers [rows, count].
+      const [rows]: [{ token: string }[], number] = await em.query(
         `DELETE FROM name_vocabulary v WHERE ($1::text[] IS NULL OR v.token = ANY($1::text[]))
          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.name_keys @> ARRAY[v.token]) RETURNING v.token`,
         [only ?? null],
       );
-      const [{ xmax }] = await em.query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax');
-      return { deleted: rows.map((r) => r.token), horizon: xmax as string };
+      const [{ open }] = await em.query(
+        `SELECT COALESCE(array_agg(pid || ':' || backend_xid), '{}') AS open FROM pg_stat_activity
+         WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`,
+      );
+      return { deleted: rows.map((r) => r.token), horizon: open as string[] };
     });
     if (!deleted.length) return 0;
-    for (let i = 0; i < 200; i++) {
-      const [{ done }] = await this.db.query('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS done', [horizon]);
-      if (done) break;
+    // Registrations are short; a transaction open for longer than 30 s is not one.
+    for (let i = 0; horizon.length && i < 600; i++) {
+      const [{ n }] = await this.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND (pid || ':' || backend_xid) = ANY($1::text[])`,
+        [horizon],
+      );
+      if (!n) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     await this.db.query(
@@ -303,7 +312,8 @@ export class DataProtectionService implements OnModuleInit {
       await em.query(`SELECT DISTINCT w FROM cases CROSS JOIN LATERAL unnest(string_to_array(search_name, ' ')) w WHERE id = ANY($1::uuid[]) AND anonymized_at IS NULL AND w <> ''`, [caseIds])
     ).map((r: { w: string }) => r.w);
     for (const h of this.registry.list()) await h.anonymize(em, caseIds);
-    const done: { id: string; owning_organization_id: string }[] = await em.query(
+    // An UPDATE … RETURNING answers [rows, count].
+    const [done]: [{ id: string; owning_organization_id: string }[], number] = await em.query(
       `UPDATE cases SET
          given_name = '', family_name = '', other_names = '{}', date_of_birth = NULL, languages = '{}',
          contact = '{}', documents = '[]', household_id = NULL, sensitive_ciphertext = NULL, sensitive_key_id = NULL,
