@@ -8,6 +8,7 @@ import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
 import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
+import { CaseSharesTable1796110000000 } from './1796110000000-case-shares-table.js';
 import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   AuditUnsealedQueue1795900000000,
   NameSearchTokens1796000000000,
   NameCandidates1796100000000,
+  CaseSharesTable1796110000000,
   CreateDataProtection1796500000000,
 ];

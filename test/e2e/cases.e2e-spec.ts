@@ -228,7 +228,7 @@ describe('POST /cases: registration (DESIGN §3)', () => {
       numbers.push(c.caseNumber);
       expect(await t.db.rows('SELECT purpose, basis FROM consents WHERE case_id = $1', [c.id])).toEqual([{ purpose, basis: 'vital_interest' }]);
     }
-    // Consecutive: the refusals consumed no number (gapless, DESIGN §3).
+    // Consecutive: the refusals consumed no number (taken after every validation).
     expect(numbers).toEqual([2, 3, 4].map((n) => `${o.org.code}-${YEAR}-${String(n).padStart(6, '0')}`));
   });
 

@@ -130,7 +130,7 @@ export class Case {
   /**
    * Live shares (DESIGN §2), read with the case so the CASL rules can judge it: the organizations
    * a pending or accepted referral with an active consent points to, and `"<orgId>:<section>"`
-   * for each section those referrals list. Computed by the `case_shares` view, never stored.
+   * for each section those referrals list. Read from the `case_shares` table (kept by triggers), never written here.
    */
   @VirtualColumn({ query: (c) => `ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = ${c}.id)` })
   sharedWith: string[];

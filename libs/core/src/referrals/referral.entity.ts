@@ -8,8 +8,8 @@ import type { ReferralStatus, Urgency } from './referral-status.js';
 
 /**
  * A referral from the case's organization to another one, for a service it offers (DESIGN §4).
- * `sharedSections` always holds `identity`; the `case_shares` view (migration) turns the live
- * ones with an active referral consent into the receiver's shared view of the case.
+ * `sharedSections` always holds `identity`; the `case_shares` table (kept by triggers) holds the live
+ * ones with an active referral consent: the receiver's shared view of the case.
  */
 @Entity('referrals')
 @Index('referrals_to_created_idx', ['toOrganizationId', 'createdAt', 'id'])

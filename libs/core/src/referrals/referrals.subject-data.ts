@@ -9,7 +9,8 @@ import type { SubjectDataHandler } from '../data-protection/subject-data.registr
  */
 export const referralsSubjectData: SubjectDataHandler = {
   name: 'referrals',
-  tables: ['referrals', 'service_records'],
+  // case_shares: derived from referrals and consents by triggers (ids, sections, a date): nothing personal to blank.
+  tables: ['referrals', 'service_records', 'case_shares'],
   async anonymize(em, caseIds) {
     // The reasons are NOT NULL while declined / cancelled (CHECKs): blanked, not nulled.
     await em.query(
