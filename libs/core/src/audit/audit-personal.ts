@@ -84,8 +84,10 @@ export async function sealEvent(
   changes: Changes | null | undefined,
   details: Record<string, unknown> | null | undefined,
 ): Promise<{ changes: Changes | null; details: Record<string, unknown> | null }> {
-  const personalChanges = Object.keys(changes ?? {}).filter((k) => !privacy.clearChange(entityType, k));
-  const personalDetails = Object.keys(details ?? {}).filter((k) => !privacy.clearDetail(k) && details![k] !== null && details![k] !== undefined);
+  const given = (v: unknown) => v !== undefined && v !== null;
+  // A change from nothing to nothing (a snapshot's empty free text) needs no key.
+  const personalChanges = Object.keys(changes ?? {}).filter((k) => !privacy.clearChange(entityType, k) && (given(changes![k]?.old) || given(changes![k]?.new)));
+  const personalDetails = Object.keys(details ?? {}).filter((k) => !privacy.clearDetail(k) && given(details![k]));
   if (!personalChanges.length && !personalDetails.length) return { changes: changes ?? null, details: details ?? null };
   const key = await keys.forWrite(em, subject);
   const seal = (v: unknown): unknown => (v === undefined || v === null ? v : ({ $sealed: { subject, data: sealWithKey(key, v, subject).toString('base64') } } satisfies SealedValue));
