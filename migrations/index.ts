@@ -14,6 +14,7 @@ import { AddCaseMigrantCategory1796300000000 } from './1796300000000-add-case-mi
 import { AddReintegrationBudgetCeiling1796310000000 } from './1796310000000-add-reintegration-budget-ceiling.js';
 import { CreateReintegration1796320000000 } from './1796320000000-create-reintegration.js';
 import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
+import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AddReintegrationBudgetCeiling1796310000000,
   CreateReintegration1796320000000,
   ReportIndexes1796400000000,
+  CreateDataProtection1796500000000,
 ];

@@ -4,7 +4,8 @@
 // audit of reads, close/reopen with its hook, consents and AVRR screenings. Search, duplicates,
 // bad input and concurrent registration are covered in their own files.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CaseCloseChecks, type Role, systemActor, UsersService } from '@passerelle/core';
+import { DataSource } from 'typeorm';
+import { CaseCloseChecks, openEvents, type Role, SubjectKeys, systemActor, UsersService } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -187,10 +188,13 @@ describe('POST /cases: registration (DESIGN §3)', () => {
       [res.body.id],
     );
     expect(created).toMatchObject({ action: 'case.created', actor_user_id: cw.user.id, organization_id: o.org.id });
+    // Names are personal: sealed under the case's data key in the row, read in clear while it exists (issue 11).
+    expect(JSON.stringify(created.changes.givenName)).not.toContain('Aminata');
+    const [opened] = await openEvents(t.app.get(DataSource).manager, t.app.get(SubjectKeys), [created]);
+    expect(opened.changes!.givenName).toEqual({ old: null, new: 'Aminata' });
     // The registration's consent is in its event (DESIGN §7: every write audited).
     const [consent] = await t.db.rows<{ id: string }>('SELECT id FROM consents WHERE case_id = $1', [res.body.id]);
-    expect(created.details).toEqual({ consentId: consent.id, purpose: 'registration', basis: 'consent', method: 'verbal' });
-    expect(created.changes.givenName).toEqual({ old: null, new: 'Aminata' });
+    expect(opened.details).toEqual({ consentId: consent.id, purpose: 'registration', basis: 'consent', method: 'verbal' });
     expect(await auditActions(res.body.id)).toEqual(['case.created']);
     expect(await counter(o.org.id)).toBe(1);
 
@@ -486,7 +490,10 @@ describe('PATCH /cases/{id} with If-Match (no lost updates)', () => {
     expect(res.headers.etag).toBe('"2"');
     expect(await caseRow(c.id)).toMatchObject({ version: 2, contact: { phone: '+22370000012' }, updated_by: cwA1.user.id });
     const [event] = await t.db.rows<{ changes: unknown; actor_user_id: string }>(`SELECT changes, actor_user_id FROM audit_events WHERE entity_id = $1 AND action = 'case.updated'`, [c.id]);
-    expect(event).toEqual({ actor_user_id: cwA1.user.id, changes: { contact: { old: { phone: '+22370000010' }, new: { phone: '+22370000012' } } } });
+    // The contact is personal: sealed in the row (issue 11), opened with the case's data key.
+    expect(JSON.stringify(event.changes)).not.toContain('+2237000001');
+    const [opened] = await openEvents(t.app.get(DataSource).manager, t.app.get(SubjectKeys), [{ changes: event.changes as Record<string, unknown>, details: null }]);
+    expect({ actor_user_id: event.actor_user_id, changes: opened.changes }).toEqual({ actor_user_id: cwA1.user.id, changes: { contact: { old: { phone: '+22370000010' }, new: { phone: '+22370000012' } } } });
     // The weak form of the ETag is accepted too.
     const weak = await patch(cwA1, c.id, 'W/"2"', { identity: { givenName: 'Aminatou' } }).expect(200);
     expect(weak.body).toMatchObject({ version: 3, identity: { givenName: 'Aminatou', familyName: 'Traoré' } });

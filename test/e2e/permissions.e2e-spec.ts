@@ -229,10 +229,19 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/scoring-schemes': only({ org_admin: [201, 201] }),
   'GET /api/v1/organizations/{id}/reintegration-settings': signedIn(200),
   'PATCH /api/v1/organizations/{id}/reintegration-settings': only({ org_admin: [200, 403] }),
+
+  // Data protection (issue 11): the subject-access export and early anonymization are the owning
+  // organization's managers'. A caseworker who sees the case may not export it (403); the request
+  // is on a fresh closed case; the decision is another home manager's (the requester is not a caller).
+  'GET /api/v1/cases/{id}/export': caseRecord({ caseworker: [403, 403], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/anonymization-requests': only({ manager: [201, 404] }),
+  'GET /api/v1/anonymization-requests': only({ manager: [200, 200] }),
+  'POST /api/v1/anonymization-requests/{id}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/anonymization-requests/{id}/reject': only({ manager: [200, 404] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 119 * 13;
+const EXPECTED_MATRIX_SIZE = 124 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -265,6 +274,8 @@ let homeMovement: string;
 let planner: TestUser;
 let homePlan: { id: string; caseId: string };
 let homeScheme: string;
+/** A "home" manager who is not a caller: makes the anonymization requests the callers decide. */
+let requester: TestUser;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -378,6 +389,14 @@ const schemeBody = () => ({
   dimensionFormula: 'weighted_mean',
   composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
 });
+/** A fresh closed "home" case, and a pending anonymization request for one made by `requester`. */
+const freshClosedCase = async (): Promise<string> => {
+  const id = await freshCase();
+  await homeManager().post(`/api/v1/cases/${id}/close`).send({ reason: 'continued_journey' }).expect(200);
+  return id;
+};
+const freshAnonymizationRequest = async (): Promise<string> =>
+  (await as(t, requester).post(`/api/v1/cases/${await freshClosedCase()}/anonymization-requests`).send().expect(201)).body.id;
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, query, body, headers. */
@@ -501,6 +520,9 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'POST /api/v1/reintegration-plans/{id}/visits': () => ({ body: { visitDate: '2026-01-15', visitType: 'baseline', visitedBy: 'Field officer', answers: {} } }),
   'POST /api/v1/scoring-schemes': () => ({ body: schemeBody() }),
   'PATCH /api/v1/organizations/{id}/reintegration-settings': () => ({ body: { budgetCeilingXof: 1_000_000 + ++seq } }),
+  'POST /api/v1/cases/{id}/anonymization-requests': async () => ({ params: { id: await freshClosedCase() } }),
+  'POST /api/v1/anonymization-requests/{id}/approve': async () => ({ params: { id: await freshAnonymizationRequest() } }),
+  'POST /api/v1/anonymization-requests/{id}/reject': async () => ({ params: { id: await freshAnonymizationRequest() }, body: { reason: `kept for the return follow-up (${unique()})` } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -563,6 +585,10 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/reintegration-plans/{id}/visits': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_visits WHERE plan_id = $1', [c.params.id]),
   'POST /api/v1/scoring-schemes': () => t.db.row('SELECT count(*)::int AS n FROM scoring_schemes'),
   'PATCH /api/v1/organizations/{id}/reintegration-settings': () => t.db.row('SELECT reintegration_budget_ceiling_xof FROM organizations WHERE id = $1', [home.org.id]),
+  'POST /api/v1/cases/{id}/anonymization-requests': (c) => t.db.row('SELECT count(*)::int AS n FROM anonymization_requests WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/anonymization-requests/{id}/approve': (c) =>
+    t.db.row('SELECT r.status, c.anonymized_at, c.given_name FROM anonymization_requests r JOIN cases c ON c.id = r.case_id WHERE r.id = $1', [c.params.id]),
+  'POST /api/v1/anonymization-requests/{id}/reject': (c) => t.db.row('SELECT status, decided_at FROM anonymization_requests WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -636,6 +662,7 @@ beforeAll(async () => {
   }
   target = await makeUser(t, home, ['caseworker']);
   session = await makeUser(t, home, ['caseworker']);
+  requester = await makeUser(t, home, ['manager']);
   rollingRefreshToken = session.refreshToken;
   homeCase = await freshCase();
   referredCase = await referableCase();

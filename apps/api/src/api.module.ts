@@ -6,11 +6,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, ReintegrationModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, DataProtectionModule, IdentityModule, LettersModule, ReferralsModule, ReintegrationModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ActivitiesController } from './activities/activities.controller.js';
 import { CasesController } from './cases/cases.controller.js';
+import { AnonymizationRequestsController, CaseDataProtectionController } from './data-protection/data-protection.controller.js';
 import { CaseLettersController, LettersController, PublicLettersController } from './letters/letters.controller.js';
 import { AlertsController } from './referrals/alerts.controller.js';
 import { CaseReferralsController, ReferralsController, ServicesController } from './referrals/referrals.controller.js';
@@ -65,6 +66,7 @@ export class ApiModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        DataProtectionModule,
         ReferralsModule,
         ActivitiesModule,
         StaysModule,
@@ -75,7 +77,7 @@ export class ApiModule {
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController, CaseDataProtectionController, AnonymizationRequestsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

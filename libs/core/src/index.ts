@@ -11,3 +11,4 @@ export * from './letters/index.js';
 export * from './reports/index.js';
 export * from './returns/index.js';
 export * from './reintegration/index.js';
+export * from './data-protection/index.js';

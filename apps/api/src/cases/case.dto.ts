@@ -181,6 +181,8 @@ export class CaseDto {
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) assignedTo?: string | null;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true, description: 'With the household section' }) householdId?: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) registeredAt: string;
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 40, description: 'Present once the case is anonymized (issue 11): names, contact and free text are gone, codes remain' })
+  anonymizedAt?: string;
   @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
   @ApiPropertyOptional({ type: () => ContactDto }) contact?: ContactDto;
   @ApiPropertyOptional({ type: () => [DocumentDto], maxItems: 20 }) documents?: DocumentDto[];
@@ -207,6 +209,7 @@ export function toCaseResponse(view: CaseView): CaseDto {
     status: c.status,
     owningOrganizationId: c.owningOrganizationId,
     registeredAt: c.registeredAt.toISOString(),
+    ...(c.anonymizedAt ? { anonymizedAt: c.anonymizedAt.toISOString() } : {}),
     ...(has('record')
       ? { closureReason: c.closureReason, version: c.version, siteId: c.siteId, assignedTo: c.assignedTo, updatedAt: c.updatedAt.toISOString() }
       : {}),
@@ -231,6 +234,7 @@ export const toCaseSummary = (view: CaseView) => {
     status: c.status,
     owningOrganizationId: c.owningOrganizationId,
     registeredAt: c.registeredAt.toISOString(),
+    ...(c.anonymizedAt ? { anonymizedAt: c.anonymizedAt.toISOString() } : {}),
     ...(view.fields.includes('record') ? { siteId: c.siteId, assignedTo: c.assignedTo } : {}),
     identity: identityOf(c),
     ...(view.fields.includes('vulnerabilities') ? { vulnerabilities: c.vulnerabilityFlags } : {}),

@@ -21,6 +21,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
   CASE_NOT_CLOSABLE: { status: 409, title: 'The case cannot be closed now' },
+  CASE_ANONYMIZED: { status: 409, title: 'The case is anonymized' },
   SERVICE_NOT_OFFERED: { status: 422, title: 'Service not offered by that organization' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
@@ -83,4 +84,8 @@ export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string 
   // Backstops of the returns service's own checks (issue 9).
   returns_one_in_progress_per_case: { code: 'RETURN_IN_PROGRESS', detail: 'The case already has a return in progress: cancel it or see it through first' },
   returns_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You submitted this return: another manager must decide on it' },
+  // Backstops of the data-protection service (issue 11).
+  cases_anonymized_check: { code: 'CASE_ANONYMIZED', detail: 'The case is anonymized: it holds no personal data any more and takes none' },
+  anonymization_requests_one_pending_per_case: { code: 'CONFLICT', detail: 'An anonymization request for this case is already pending' },
+  anonymization_requests_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this anonymization: another manager must decide on it' },
 };

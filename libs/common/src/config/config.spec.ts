@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     expect(e.message).not.toMatch(/\n/);
   });
 
+  it('RETENTION_DAYS: 5 years by default, configurable, validated (issue 11)', () => {
+    expect(loadConfig(base).retentionDays).toBe(1825);
+    expect(loadConfig({ ...base, RETENTION_DAYS: '30' }).retentionDays).toBe(30);
+    for (const bad of ['0', '-1', 'five', '36501', '1.5']) expect(errorOf({ ...base, RETENTION_DAYS: bad }).message).toMatch(/^RETENTION_DAYS must be an integer between 1 and 36500/);
+  });
+
   it('production requires the database and every secret', () => {
     expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('DATABASE_URL');
     for (const secret of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'LETTER_SIGNING_KEY']) {

@@ -37,6 +37,8 @@ export interface AppConfig {
   refreshTokenTtlDays: number;
   dataEncryptionKey: string;
   letterSigningKey: string;
+  /** Days after closure before a case is anonymized by the `cases.retention` job (DESIGN §7; default 5 years). */
+  retentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 14, 1, 90),
     dataEncryptionKey,
     letterSigningKey,
+    retentionDays: int(env, 'RETENTION_DAYS', 1825, 1, 36_500),
   };
 }
 

@@ -68,6 +68,12 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
 @Check('cases_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
 @Check('cases_migrant_category_check', `migrant_category IS NULL OR migrant_category IN ('in_transit', 'returnee', 'other')`)
 @Check('cases_sensitive_check', `(sensitive_ciphertext IS NULL) = (sensitive_key_id IS NULL)`)
+@Index('cases_retention_idx', { synchronize: false })
+// An anonymized case holds no name, contact, documents, date of birth or sensitive section (issue 11).
+@Check(
+  'cases_anonymized_check',
+  `anonymized_at IS NULL OR (status = 'closed' AND given_name = '' AND family_name = '' AND other_names = '{}' AND date_of_birth IS NULL AND languages = '{}' AND contact = '{}'::jsonb AND documents = '[]'::jsonb AND household_id IS NULL AND sensitive_ciphertext IS NULL)`,
+)
 export class Case {
   @PrimaryColumn('uuid') id: string;
   @Column('text') caseNumber: string;
@@ -89,6 +95,8 @@ export class Case {
   assignee?: Relation<User>;
   @Column('uuid', { nullable: true }) householdId: string | null;
   @Column('timestamptz') registeredAt: Date;
+  /** When the personal data was removed (retention or an approved request, issue 11); the coded fields stay. */
+  @Column('timestamptz', { nullable: true }) anonymizedAt: Date | null;
 
   // identity
   @Column('text') givenName: string;

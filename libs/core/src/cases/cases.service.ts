@@ -22,6 +22,8 @@ import {
   validationFailed,
 } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/audit.writer.js';
+import { openEvents } from '../audit/audit-personal.js';
+import { SubjectKeys } from '../audit/subject-keys.js';
 import { JobRegistry } from '../jobs/job-registry.js';
 import { allocateNumber } from '../numbering/counters.js';
 import { Site } from '../sites/site.entity.js';
@@ -91,6 +93,11 @@ export function caseIdentity(c: Case) {
   };
 }
 
+/** Issue 11: an anonymized case takes no personal data any more (409; cases_anonymized_check backs it). */
+export function assertNotAnonymized(c: Pick<Case, 'anonymizedAt'>): void {
+  if (c.anonymizedAt) throw new DomainError('CASE_ANONYMIZED', 'The case is anonymized: it holds no personal data any more and takes none');
+}
+
 export function isChild(c: Pick<Case, 'dateOfBirth' | 'birthYear' | 'vulnerabilityFlags'>, today: Date): boolean {
   if (c.vulnerabilityFlags.some((f) => f === 'unaccompanied_child' || f === 'separated_child')) return true;
   const born = c.dateOfBirth ? new Date(`${c.dateOfBirth}T00:00:00Z`) : c.birthYear ? new Date(Date.UTC(c.birthYear, 0, 1)) : null;
@@ -110,10 +117,12 @@ export class CasesService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly closeChecks: CaseCloseChecks,
     private readonly jobs: JobRegistry,
+    private readonly subjectKeys: SubjectKeys,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register({ name: REENCRYPT_JOB, cron: '17 * * * *', run: async () => void (await this.reencryptSensitive()) });
+    // Key rotation re-encrypts the sensitive sections and re-wraps the cases' audit data keys.
+    this.jobs.register({ name: REENCRYPT_JOB, cron: '17 * * * *', run: async () => void (await this.reencryptSensitive(), await this.subjectKeys.rewrap()) });
   }
 
   async register(actor: Actor, input: RegisterCaseInput): Promise<CaseView> {
@@ -247,6 +256,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id);
       assertCan(actor, 'update', 'Case', c);
+      assertNotAnonymized(c);
       if (patch.sensitive !== undefined) assertCan(actor, 'read', 'Case', c, 'sensitive');
       if (c.version !== expectedVersion) throw this.stale(c.version);
       const before = snapshot(c);
@@ -306,6 +316,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id, true);
       assertCan(actor, 'reopen', 'Case', c);
+      assertNotAnonymized(c);
       const before = snapshot(c);
       Object.assign(c, { status: nextCaseStatus(c.status, 'reopen'), closureReason: null, closedAt: null });
       await this.saveVersioned(em, c, c.version, actor);
@@ -318,6 +329,7 @@ export class CasesService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const c = await this.getVisible(em, actor, id);
       assertCan(actor, 'update', 'Case', c);
+      assertNotAnonymized(c);
       const note = await em.save(em.create(CaseNote, { caseId: c.id, owningOrganizationId: c.owningOrganizationId, text, authorId: actor.userId, createdAt: this.clock.now() }));
       await this.audit.record(em, actor, 'case.note_added', this.target(c), { details: { noteId: note.id } });
       return note;
@@ -351,6 +363,8 @@ export class CasesService implements OnModuleInit {
       this.cursors,
       { raw: true },
     );
+    // Personal values in details read in clear while the case's data key exists (issue 11).
+    await openEvents(this.db.manager, this.subjectKeys, p.items);
     return { nextCursor: p.nextCursor, items: p.items.map((e) => ({ at: e.at, type: e.type, actorUserId: e.actorUserId, details: e.details, changedFields: Object.keys(e.changes ?? {}) })) };
   }
 

@@ -64,6 +64,7 @@ interface CaseRow {
   status: Case['status'];
   owning_organization_id: string;
   registered_at: Date;
+  anonymized_at: Date | null;
   site_id: string;
   assigned_to: string | null;
   given_name: string;
@@ -87,7 +88,7 @@ interface CaseRow {
  * judged in the query, not by two ability checks a row.
  */
 export const caseRowsSql = (ids: string, order: string, readable: { record: string; vulnerabilities: string }): string => `
-SELECT c.id, c.case_number, c.status, c.owning_organization_id, c.registered_at, c.site_id, c.assigned_to,
+SELECT c.id, c.case_number, c.status, c.owning_organization_id, c.registered_at, c.anonymized_at, c.site_id, c.assigned_to,
        c.given_name, c.family_name, c.other_names, c.sex, c.date_of_birth::text AS date_of_birth, c.birth_year,
        c.birth_date_estimated, c.nationality, c.languages, c.vulnerability_flags,
        COALESCE((${readable.record}), false) AS can_record, COALESCE((${readable.vulnerabilities}), false) AS can_vulnerabilities
@@ -103,6 +104,7 @@ export const caseViewFromRow = (r: CaseRow): CaseView => ({
     status: r.status,
     owningOrganizationId: r.owning_organization_id,
     registeredAt: r.registered_at,
+    anonymizedAt: r.anonymized_at,
     siteId: r.site_id,
     assignedTo: r.assigned_to,
     givenName: r.given_name,
