@@ -341,7 +341,7 @@ describe('subject-access export: GET /cases/{id}/export', () => {
       ['registration', consentNote],
     ]);
     expect(doc.screenings).toEqual([expect.objectContaining({ outcome: 'eligible' })]);
-    expect(Object.keys(doc.sections).sort()).toEqual(['letters', 'referrals', 'stays']);
+    expect(Object.keys(doc.sections).sort()).toEqual(['letters', 'referrals', 'reintegration', 'returns', 'stays']);
     const { referrals, services } = doc.sections.referrals;
     expect(referrals.map((r: { status: string; reason: string }) => [r.status, r.reason]).sort()).toEqual([
       ['completed', `${reason} needs a doctor`],

@@ -23,7 +23,7 @@ export class ReturnsModule implements OnModuleInit {
     // Issue 11: export and anonymization; the audit keeps the coded values in clear, the rest
     // (locality, travel document, legs, escort, reasons, who confirmed the arrival) is sealed.
     this.subjectData.register(returnsSubjectData);
-    this.auditPrivacy.register('Return', { changes: ['status', 'destinationCountry', 'mode', 'escortRequired', 'pocketMoneyXof', 'movementId', 'arrivedAt'] });
+    this.auditPrivacy.register('Return', { changes: ['status', 'destinationCountry', 'mode', 'escortRequired', 'pocketMoneyXof', 'movementId', 'arrivedAt'], details: ['stayId', 'letterId'] });
     this.auditPrivacy.register('Movement', {
       changes: ['status', 'reference', 'departureDate', 'carrier', 'vehicle', 'escortStaff', 'departedAt'],
       details: ['returnId', 'reference', 'movementId', 'movementReference', 'format'],
