@@ -18,7 +18,7 @@ import { runOnce, summarize } from './lib/load.mjs';
 import { query, readStatements, resetStatements, startDatabase, useDatabase } from './lib/postgres.mjs';
 import { rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
-import { REFERRALS_USER, SCENARIOS } from './scenarios.mjs';
+import { FLOWS_QUERIES, REFERRALS_USER, REPORTS_USER, SCENARIOS } from './scenarios.mjs';
 import { RECALL_SET } from './seed/recall.mjs';
 import { SEARCH_NAME_STRATEGIES, seedDataset } from './seed/seed.mjs';
 
@@ -229,6 +229,12 @@ try {
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     PUBLIC_BASE_URL: api,
+    // The runtime settings of docker/Dockerfile (resident memory, issue 12): a 1 MB young
+    // generation (V8's default semi-space of 16 MB is ~30 MB of RSS an idle API never uses),
+    // and glibc malloc returning large blocks (argon2's 19 MB a hash) to the system.
+    NODE_OPTIONS: '--max-semi-space-size=1',
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: '131072',
   };
   const startApi = async (extraArgs = [], env = apiEnv, name = 'api') => {
     const p = startProcess({ name, cwd: ROOT, args: [...extraArgs, 'dist/apps/api/src/main.js'], env, logFile: join(logsDir, `${name}.log`) });
@@ -469,12 +475,14 @@ async function capturePlans(database, api, env) {
   await query(database.adminUrl, 'SELECT pg_reload_conf()');
   await sleep(1000);
   const referralsToken = (await login(api, REFERRALS_USER)).accessToken;
+  const reportsToken = (await login(api, REPORTS_USER)).accessToken;
   const requests = {
     'GET /cases?limit=50 (first page)': '/api/v1/cases?limit=50',
     'GET /cases?limit=50&cursor (deep page)': `/api/v1/cases?limit=50&cursor=${encodeURIComponent(env.deepCursor ?? '')}`,
     [`GET /cases?q=${RECALL_SET[0].query}`]: `/api/v1/cases?q=${encodeURIComponent(RECALL_SET[0].query)}`,
     'GET /cases/{id}': `/api/v1/cases/${env.ids[0]}`,
     [`GET /referrals?direction=incoming&limit=50 (as ${REFERRALS_USER})`]: { path: '/api/v1/referrals?direction=incoming&limit=50', token: referralsToken },
+    ...Object.fromEntries(FLOWS_QUERIES.map((q) => [`GET /reports/flows?${q} (as ${REPORTS_USER})`, { path: `/api/v1/reports/flows?${q}`, token: reportsToken }])),
   };
   const plans = {};
   try {

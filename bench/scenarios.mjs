@@ -14,6 +14,10 @@ import { FAMILY, FEMALE_GIVEN, MALE_GIVEN, NATIONALITIES } from './seed/vocabula
 const json = { 'content-type': 'application/json' };
 /** A caseworker of an organization that receives referrals. */
 export const REFERRALS_USER = 'caseworker@mdm-gao.example.org';
+/** An analyst of the organization with the most cases (reports are of one's own organization). */
+export const REPORTS_USER = 'analyst@iom-ml.example.org';
+/** The flows report over the last 12 months (the default period), by the groupings analysts use. */
+export const FLOWS_QUERIES = ['groupBy=month,nationality,sex', 'groupBy=week,site', 'groupBy=ageGroup,sex', 'groupBy=reasonsForMigration,month', 'groupBy=vulnerability'];
 const auth = (env) => ({ authorization: `Bearer ${env.token}` });
 
 /** Cycles through a list, one item per request. */
@@ -133,7 +137,19 @@ export const SCENARIOS = [
     requires: ['get /api/v1/referrals'],
     request: (env) => ({ method: 'GET', path: '/api/v1/referrals?direction=incoming&limit=50', headers: auth(env) }),
   },
-  // Not built yet: their features have not landed on this branch.
+  {
+    // Aggregates of IOM-ML's registrations in the last 12 months, computed in SQL, as its analyst.
+    id: 'reports-flows',
+    title: 'GET /reports/flows',
+    target: 'api',
+    connections: 8,
+    user: REPORTS_USER,
+    requires: ['get /api/v1/reports/flows'],
+    request: (env) => {
+      const next = cycle(FLOWS_QUERIES);
+      return { method: 'GET', path: '/', headers: auth(env), setupRequest: (r) => ({ ...r, path: `/api/v1/reports/flows?${next()}` }) };
+    },
+  },
+  // Not built yet: its feature has not landed on this branch.
   { id: 'shelter-checkins', title: '40 concurrent check-ins, one shelter', target: 'api', connections: 40, requires: ['post /api/v1/stays'] },
-  { id: 'reports-flows', title: 'GET /reports/flows', target: 'api', connections: 8, requires: ['get /api/v1/reports/flows'] },
 ];

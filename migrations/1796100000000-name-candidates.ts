@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * f_name_candidates: a query word's matches in the vocabulary with their scores, so that name
- * search is one prepared statement. A migration of its own: 1796000000000 had landed.
+ * search is one prepared statement. A migration of its own: 1796000000000 had landed. OR REPLACE:
+ * databases migrated from the benchmark branch got it from that migration's pre-merge version.
  */
 export class NameCandidates1796100000000 implements MigrationInterface {
     name = 'NameCandidates1796100000000'
@@ -15,7 +16,7 @@ export class NameCandidates1796100000000 implements MigrationInterface {
         // even while the vocabulary is small: a sequential scan evaluates the trigram operator on
         // every word (1.0 ms a word at 197 words, 0.3 ms by the indexes).
         await queryRunner.query(`
-            CREATE FUNCTION f_name_candidates(word text) RETURNS TABLE (token text, score real) LANGUAGE plpgsql STABLE PARALLEL SAFE STRICT
+            CREATE OR REPLACE FUNCTION f_name_candidates(word text) RETURNS TABLE (token text, score real) LANGUAGE plpgsql STABLE PARALLEL SAFE STRICT
             SET enable_seqscan = off
             AS $$
             DECLARE

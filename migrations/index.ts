@@ -8,6 +8,13 @@ import { CreateLetters1795800000000 } from './1795800000000-create-letters.js';
 import { AuditUnsealedQueue1795900000000 } from './1795900000000-audit-unsealed-queue.js';
 import { NameSearchTokens1796000000000 } from './1796000000000-name-search-tokens.js';
 import { NameCandidates1796100000000 } from './1796100000000-name-candidates.js';
+import { CaseSharesTable1796110000000 } from './1796110000000-case-shares-table.js';
+import { CreateReturns1796200000000 } from './1796200000000-create-returns.js';
+import { AddCaseMigrantCategory1796300000000 } from './1796300000000-add-case-migrant-category.js';
+import { AddReintegrationBudgetCeiling1796310000000 } from './1796310000000-add-reintegration-budget-ceiling.js';
+import { CreateReintegration1796320000000 } from './1796320000000-create-reintegration.js';
+import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
+import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -21,4 +28,11 @@ export const MIGRATIONS = [
   AuditUnsealedQueue1795900000000,
   NameSearchTokens1796000000000,
   NameCandidates1796100000000,
+  CaseSharesTable1796110000000,
+  CreateReturns1796200000000,
+  AddCaseMigrantCategory1796300000000,
+  AddReintegrationBudgetCeiling1796310000000,
+  CreateReintegration1796320000000,
+  ReportIndexes1796400000000,
+  CreateDataProtection1796500000000,
 ];

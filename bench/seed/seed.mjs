@@ -112,6 +112,10 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     if (searchNameStrategy !== 'trigger' && loaded.includes('cases')) await db.query('ALTER TABLE cases DISABLE TRIGGER cases_search_name');
     // The seeder writes every seal itself: the sealer's queue (migration 1795900000000) stays out of the load.
     if (loaded.includes('audit_seals')) await db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_queue_for_sealing');
+    // The live shares (migration 1796110000000) are rebuilt once after the load, not per row.
+    const shares = loaded.includes('referrals') || loaded.includes('consents');
+    if (loaded.includes('referrals')) await db.query('ALTER TABLE referrals DISABLE TRIGGER referrals_case_shares');
+    if (loaded.includes('consents')) await db.query('ALTER TABLE consents DISABLE TRIGGER consents_case_shares');
     await db.query('COMMIT');
     timings.dropMs = since(t);
 
@@ -212,6 +216,14 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       await db.query('DELETE FROM audit_unsealed u WHERE EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = u.event_id)');
     }
     if (loaded.includes('audit_events')) await db.query(`SELECT setval(pg_get_serial_sequence('audit_events', 'seq'), $1)`, [ctx.audit.seq]);
+    if (shares) {
+      t = performance.now();
+      if (loaded.includes('referrals')) await db.query('ALTER TABLE referrals ENABLE TRIGGER referrals_case_shares');
+      if (loaded.includes('consents')) await db.query('ALTER TABLE consents ENABLE TRIGGER consents_case_shares');
+      rowCounts.case_shares = Number((await db.query('SELECT f_case_shares_rebuild() AS n')).rows[0].n);
+      timings.caseSharesMs = since(t);
+      if (!loaded.includes('case_shares')) loaded.push('case_shares');
+    }
     // An after() may write rows beyond the COPY (the overdue alerts): it returns their counts.
     for (const g of active) if (g.after) Object.assign(rowCounts, await g.after(ctx, db));
 

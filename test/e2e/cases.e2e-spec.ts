@@ -4,7 +4,8 @@
 // audit of reads, close/reopen with its hook, consents and AVRR screenings. Search, duplicates,
 // bad input and concurrent registration are covered in their own files.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CaseCloseChecks, type Role, systemActor, UsersService } from '@passerelle/core';
+import { DataSource } from 'typeorm';
+import { CaseCloseChecks, openEvents, type Role, SubjectKeys, systemActor, UsersService } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -182,12 +183,18 @@ describe('POST /cases: registration (DESIGN §3)', () => {
     expect(await t.db.rows('SELECT purpose, basis, method, recorded_by, owning_organization_id, withdrawn_at FROM consents WHERE case_id = $1', [res.body.id])).toEqual([
       { purpose: 'registration', basis: 'consent', method: 'verbal', recorded_by: cw.user.id, owning_organization_id: o.org.id, withdrawn_at: null },
     ]);
-    const [created] = await t.db.rows<{ action: string; actor_user_id: string; organization_id: string; changes: Record<string, { new: unknown }> }>(
-      'SELECT action, actor_user_id, organization_id, changes FROM audit_events WHERE entity_id = $1 ORDER BY seq',
+    const [created] = await t.db.rows<{ action: string; actor_user_id: string; organization_id: string; changes: Record<string, { new: unknown }>; details: Record<string, unknown> }>(
+      'SELECT action, actor_user_id, organization_id, changes, details FROM audit_events WHERE entity_id = $1 ORDER BY seq',
       [res.body.id],
     );
     expect(created).toMatchObject({ action: 'case.created', actor_user_id: cw.user.id, organization_id: o.org.id });
-    expect(created.changes.givenName).toEqual({ old: null, new: 'Aminata' });
+    // Names are personal: sealed under the case's data key in the row, read in clear while it exists (issue 11).
+    expect(JSON.stringify(created.changes.givenName)).not.toContain('Aminata');
+    const [opened] = await openEvents(t.app.get(DataSource).manager, t.app.get(SubjectKeys), [created]);
+    expect(opened.changes!.givenName).toEqual({ old: null, new: 'Aminata' });
+    // The registration's consent is in its event (DESIGN §7: every write audited).
+    const [consent] = await t.db.rows<{ id: string }>('SELECT id FROM consents WHERE case_id = $1', [res.body.id]);
+    expect(opened.details).toEqual({ consentId: consent.id, purpose: 'registration', basis: 'consent', method: 'verbal' });
     expect(await auditActions(res.body.id)).toEqual(['case.created']);
     expect(await counter(o.org.id)).toBe(1);
 
@@ -224,7 +231,7 @@ describe('POST /cases: registration (DESIGN §3)', () => {
       numbers.push(c.caseNumber);
       expect(await t.db.rows('SELECT purpose, basis FROM consents WHERE case_id = $1', [c.id])).toEqual([{ purpose, basis: 'vital_interest' }]);
     }
-    // Consecutive: the refusals consumed no number (gapless, DESIGN §3).
+    // Consecutive: the refusals consumed no number (taken after every validation).
     expect(numbers).toEqual([2, 3, 4].map((n) => `${o.org.code}-${YEAR}-${String(n).padStart(6, '0')}`));
   });
 
@@ -483,7 +490,10 @@ describe('PATCH /cases/{id} with If-Match (no lost updates)', () => {
     expect(res.headers.etag).toBe('"2"');
     expect(await caseRow(c.id)).toMatchObject({ version: 2, contact: { phone: '+22370000012' }, updated_by: cwA1.user.id });
     const [event] = await t.db.rows<{ changes: unknown; actor_user_id: string }>(`SELECT changes, actor_user_id FROM audit_events WHERE entity_id = $1 AND action = 'case.updated'`, [c.id]);
-    expect(event).toEqual({ actor_user_id: cwA1.user.id, changes: { contact: { old: { phone: '+22370000010' }, new: { phone: '+22370000012' } } } });
+    // The contact is personal: sealed in the row (issue 11), opened with the case's data key.
+    expect(JSON.stringify(event.changes)).not.toContain('+2237000001');
+    const [opened] = await openEvents(t.app.get(DataSource).manager, t.app.get(SubjectKeys), [{ changes: event.changes as Record<string, unknown>, details: null }]);
+    expect({ actor_user_id: event.actor_user_id, changes: opened.changes }).toEqual({ actor_user_id: cwA1.user.id, changes: { contact: { old: { phone: '+22370000010' }, new: { phone: '+22370000012' } } } });
     // The weak form of the ETag is accepted too.
     const weak = await patch(cwA1, c.id, 'W/"2"', { identity: { givenName: 'Aminatou' } }).expect(200);
     expect(weak.body).toMatchObject({ version: 3, identity: { givenName: 'Aminatou', familyName: 'Traoré' } });
@@ -672,14 +682,14 @@ describe('close and reopen (manager only)', () => {
   it('a close check that reports a blocker (an active stay) → 409 CASE_NOT_CLOSABLE naming it; the case stays open', async () => {
     const blocked = await register(cwA1, A.sites[0].id);
     t.app.get(CaseCloseChecks).register(async (_em, caseId) => (caseId === blocked.id ? 'an active shelter stay' : null));
-    const problem = expectProblem(await as(t, mgrA).post(`${CASES}/${blocked.id}/close`).send({ reason: 'returned' }), 409, 'CASE_NOT_CLOSABLE');
+    const problem = expectProblem(await as(t, mgrA).post(`${CASES}/${blocked.id}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
     expect(problem.detail).toContain('an active shelter stay');
     expect(problem.blockers).toEqual(['an active shelter stay']);
     expect(await caseRow(blocked.id)).toMatchObject({ status: 'open', closure_reason: null, closed_at: null, version: 1 });
     expect(await auditActions(blocked.id)).toEqual(['case.created']);
     // Other cases are not blocked by it.
     const free = await register(cwA1, A.sites[0].id);
-    await as(t, mgrA).post(`${CASES}/${free.id}/close`).send({ reason: 'returned' }).expect(200);
+    await as(t, mgrA).post(`${CASES}/${free.id}/close`).send({ reason: 'continued_journey' }).expect(200);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { ROLES, type Role, SitesService, systemActor } from '@passerelle/core';
+import { type Capability, ROLES, type Role, SitesService, systemActor } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -160,10 +160,88 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/letters/{id}/revoke': only({ caseworker: [200, 404], manager: [200, 404] }),
   'GET /api/v1/public/letters/verify': open(200),
   'GET /api/v1/public/letters/keys': open(200),
+
+  // Reports (issue 11): aggregated, de-identified, always of the caller's own organization, so
+  // "other" gets 200 too (its own, empty figures); analysts and managers only — caseworkers,
+  // auditors, org and platform admins 403.
+  'GET /api/v1/reports/flows': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/flows.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/referrals': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/referrals.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/shelter': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/shelter.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/summary': only({ analyst: [200, 200], manager: [200, 200] }),
+
+  // Voluntary returns (issue 9, DESIGN §6): both organizations hold the return capability. A return
+  // is the case's organization's: drafted on a fresh home case by whoever works on it (the other
+  // organization sees no home case: 404); the target return (`homeReturn`) and the fresh ones of
+  // the actions are home's, hidden (404) from the other organization. Managers approve and reject
+  // (a caseworker never: 403), never their own submission (the home caseworker submits here).
+  // Analysts, auditors and admins get nothing of returns: 403 on actions, 404 on reads of one.
+  'POST /api/v1/cases/{id}/returns': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/returns': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/returns': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/returns/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'PATCH /api/v1/returns/{id}': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/submit': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/reject': only({ manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/depart': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/arrive': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/returns/{id}/cancel': only({ caseworker: [200, 404], manager: [200, 404] }),
+  // Movements (convoys of several cases) are the managers'; a caseworker may never (403), and sees
+  // none (404 on one); another organization's manager sees none of home's (404), nor its returns.
+  'POST /api/v1/movements': only({ manager: [201, 404] }),
+  'GET /api/v1/movements': only({ manager: [200, 200] }),
+  'GET /api/v1/movements/{id}': caseRecord({ manager: [200, 404] }),
+  'POST /api/v1/movements/{id}/returns': only({ manager: [200, 404] }),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': only({ manager: [200, 404] }),
+  'POST /api/v1/movements/{id}/depart': only({ manager: [200, 404] }),
+  'GET /api/v1/movements/{id}/manifest.csv': caseRecord({ manager: [200, 404] }),
+  'GET /api/v1/movements/{id}/manifest.pdf': caseRecord({ manager: [200, 404] }),
+
+  // Reintegration (issue 10, DESIGN §6): both organizations hold the capability. Plans follow their
+  // case: the home case's plan is read and worked on by who works on the case, hidden (404) from
+  // everyone else, the roles that see no case included; only managers approve and reject (403 for
+  // caseworkers), never what they submitted (the plans here are submitted by another manager).
+  // Scoring schemes hold no personal data: everyone reads the shipped ones and their own
+  // organization's (the target is home's); org admins load them for their own organization. Each
+  // organization's budget ceiling is public and set by its own admin (another's sees it: 403).
+  'POST /api/v1/cases/{id}/reintegration-plan': caseRecord({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/cases/{id}/reintegration-plan': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/cases/{id}/reintegration-scores': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/reintegration-plans': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reintegration-plans/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'PATCH /api/v1/reintegration-plans/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/items': only({ caseworker: [201, 404], manager: [201, 404] }),
+  'PATCH /api/v1/reintegration-plans/{id}/items/{itemId}': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/deliver': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/cancel': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/submit': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/reject': only({ manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/complete': only({ caseworker: [200, 404], manager: [200, 404] }),
+  'POST /api/v1/reintegration-plans/{id}/visits': only({ caseworker: [201, 404], manager: [201, 404] }),
+  'GET /api/v1/reintegration-plans/{id}/visits': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/reintegration-plans/{id}/timeline': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
+  'GET /api/v1/scoring-schemes': signedIn(200),
+  'GET /api/v1/scoring-schemes/{id}': { anonymous: 401, ...everyRole(404), org_admin: [200, 404], caseworker: [200, 404], manager: [200, 404], analyst: [200, 404], auditor: [200, 404] },
+  'POST /api/v1/scoring-schemes': only({ org_admin: [201, 201] }),
+  'GET /api/v1/organizations/{id}/reintegration-settings': signedIn(200),
+  'PATCH /api/v1/organizations/{id}/reintegration-settings': only({ org_admin: [200, 403] }),
+
+  // Data protection (issue 11): the subject-access export and early anonymization are the owning
+  // organization's managers'. A caseworker who sees the case may not export it (403); the request
+  // is on a fresh closed case; the decision is another home manager's (the requester is not a caller).
+  'GET /api/v1/cases/{id}/export': caseRecord({ caseworker: [403, 403], manager: [200, 404] }),
+  'POST /api/v1/cases/{id}/anonymization-requests': only({ manager: [201, 404] }),
+  'GET /api/v1/anonymization-requests': only({ manager: [200, 200] }),
+  'POST /api/v1/anonymization-requests/{id}/approve': only({ manager: [200, 404] }),
+  'POST /api/v1/anonymization-requests/{id}/reject': only({ manager: [200, 404] }),
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 71 * 13;
+const EXPECTED_MATRIX_SIZE = 124 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -189,6 +267,15 @@ let homeShelter: string;
 let homeStay: string;
 /** The "home" letter that /letters/{id} and the public check target, on the home case. */
 let homeLetter: { id: string; verificationToken: string };
+/** The "home" draft return that /returns/{id} targets, and the planned movement /movements/{id} targets. */
+let homeReturn: string;
+let homeMovement: string;
+/** A "home" manager outside the callers who prepares plans (so a caller is never their submitter), the home draft plan (on a returnee case) and a scheme home loaded. */
+let planner: TestUser;
+let homePlan: { id: string; caseId: string };
+let homeScheme: string;
+/** A "home" manager who is not a caller: makes the anonymization requests the callers decide. */
+let requester: TestUser;
 let documented: string[] = [];
 let serverRoutes: string[] = [];
 let seq = 0;
@@ -239,6 +326,77 @@ const letterBody = () => {
 };
 /** A fresh active letter of "home", on a fresh case. */
 const freshLetter = async (): Promise<string> => (await homeManager().post(`/api/v1/cases/${await freshCase()}/letters`).send(letterBody()).expect(201)).body.id;
+const RETURN_BODY = {
+  destinationCountry: 'GIN',
+  destinationLocality: 'Kankan',
+  mode: 'road',
+  travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
+  legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
+};
+/** A fresh return of a fresh "home" case (eligible, return consent), in `status`: the home caseworker submits, the home manager approves. */
+const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> => {
+  const caseId = await freshCase();
+  await homeManager().post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
+  await homeManager()
+    .post(`/api/v1/cases/${caseId}/screenings`)
+    .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
+    .expect(201);
+  const id = (await homeManager().post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
+  const cw = as(t, callers.get('home:caseworker')!);
+  if (status !== 'draft') await cw.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
+  if (status === 'approved' || status === 'departed') await homeManager().post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
+  if (status === 'departed') await cw.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
+  return id;
+};
+/** A fresh planned "home" movement with one approved return. */
+const freshMovement = async (): Promise<{ id: string; returnId: string }> => {
+  const returnId = await freshReturn('approved');
+  const id = (await homeManager().post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
+  return { id, returnId };
+};
+const returnState = (id: string) => t.db.row('SELECT status, version FROM returns WHERE id = $1', [id]);
+const asPlanner = () => as(t, planner);
+/** A fresh "home" case registered as a returnee, with a reintegration consent. */
+const freshReturnee = async (): Promise<string> => {
+  const id = (await asPlanner().post('/api/v1/cases').send({ ...newCaseBody(), migrantCategory: 'returnee' }).expect(201)).body.id;
+  await asPlanner().post(`/api/v1/cases/${id}/consents`).send({ purpose: 'reintegration', basis: 'consent', method: 'signed' }).expect(201);
+  return id;
+};
+/** A fresh plan of "home" with one planned item, prepared by the planner up to `status`. */
+const freshPlan = async (status: 'draft' | 'submitted' | 'approved' | 'in_progress' = 'draft'): Promise<{ id: string; itemId: string }> => {
+  const caseId = await freshReturnee();
+  const id = (await asPlanner().post(`/api/v1/cases/${caseId}/reintegration-plan`).send({}).expect(201)).body.id;
+  const itemId = (await asPlanner().post(`/api/v1/reintegration-plans/${id}/items`).send(planItem()).expect(201)).body.id;
+  if (status !== 'draft') await asPlanner().post(`/api/v1/reintegration-plans/${id}/submit`).expect(200);
+  if (status === 'approved' || status === 'in_progress') await as(t, planApprover).post(`/api/v1/reintegration-plans/${id}/approve`).expect(200);
+  if (status === 'in_progress') await asPlanner().post(`/api/v1/reintegration-plans/${id}/items/${itemId}/cancel`).send({ reason: 'not needed' }).expect(200);
+  return { id, itemId };
+};
+const planItem = () => ({ type: 'market_gardening', description: `Market garden kit (${unique()})`, budgetXof: 250000 });
+let planApprover: TestUser;
+const planVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM reintegration_plans WHERE id = $1', [id]))!.version;
+const schemeBody = () => ({
+  name: `matrix-scheme-${unique()}`,
+  version: 1,
+  source: 'Test weights, not IOM’s',
+  official: false,
+  scales: { yn: [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }] },
+  indicators: [
+    { code: 'e1', dimension: 'economic', label: 'E1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+    { code: 's1', dimension: 'social', label: 'S1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+    { code: 'p1', dimension: 'psychosocial', label: 'P1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+  ],
+  dimensionFormula: 'weighted_mean',
+  composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
+});
+/** A fresh closed "home" case, and a pending anonymization request for one made by `requester`. */
+const freshClosedCase = async (): Promise<string> => {
+  const id = await freshCase();
+  await homeManager().post(`/api/v1/cases/${id}/close`).send({ reason: 'continued_journey' }).expect(200);
+  return id;
+};
+const freshAnonymizationRequest = async (): Promise<string> =>
+  (await as(t, requester).post(`/api/v1/cases/${await freshClosedCase()}/anonymization-requests`).send().expect(201)).body.id;
 const caseVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM cases WHERE id = $1', [id]))!.version;
 
 /** One request of the matrix: path parameters, query, body, headers. */
@@ -259,6 +417,10 @@ const DEFAULT_PARAMS: Record<string, () => string> = {
   activities: () => homeActivity,
   stays: () => homeStay,
   letters: () => homeLetter.id,
+  returns: () => homeReturn,
+  movements: () => homeMovement,
+  'reintegration-plans': () => homePlan.id,
+  'scoring-schemes': () => homeScheme,
 };
 
 /**
@@ -331,6 +493,36 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'POST /api/v1/cases/{id}/letters': () => ({ body: letterBody() }),
   'POST /api/v1/letters/{id}/revoke': async () => ({ params: { id: await freshLetter() }, body: { reason: 'issued in error' } }),
   'GET /api/v1/public/letters/verify': () => ({ query: { token: homeLetter.verificationToken } }),
+  'POST /api/v1/cases/{id}/returns': async () => ({ params: { id: await freshCase() }, body: RETURN_BODY }),
+  'PATCH /api/v1/returns/{id}': async () => ({ params: { id: await freshReturn() }, body: { destinationLocality: `Siguiri ${unique()}` }, headers: { 'if-match': '"1"' } }),
+  'POST /api/v1/returns/{id}/submit': async () => ({ params: { id: await freshReturn() } }),
+  'POST /api/v1/returns/{id}/approve': async () => ({ params: { id: await freshReturn('submitted') } }),
+  'POST /api/v1/returns/{id}/reject': async () => ({ params: { id: await freshReturn('submitted') }, body: { reason: `unsafe route (${unique()})` } }),
+  'POST /api/v1/returns/{id}/depart': async () => ({ params: { id: await freshReturn('approved') } }),
+  'POST /api/v1/returns/{id}/arrive': async () => ({ params: { id: await freshReturn('departed') }, body: { arrivedAt: new Date().toISOString(), confirmedBy: 'OIM Kankan' } }),
+  'POST /api/v1/returns/{id}/cancel': async () => ({ params: { id: await freshReturn() }, body: { reason: 'changed their mind' } }),
+  'POST /api/v1/movements': async () => ({ body: { departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [await freshReturn('approved')] } }),
+  'POST /api/v1/movements/{id}/returns': async () => ({ params: { id: (await freshMovement()).id }, body: { returnId: await freshReturn('approved') } }),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': async () => ({ params: await freshMovement() }),
+  'POST /api/v1/movements/{id}/depart': async () => ({ params: { id: (await freshMovement()).id } }),
+  'POST /api/v1/cases/{id}/reintegration-plan': async () => ({ params: { id: await freshReturnee() }, body: { summary: `Back home (${unique()})` } }),
+  'GET /api/v1/cases/{id}/reintegration-plan': () => ({ params: { id: homePlan.caseId } }),
+  'GET /api/v1/cases/{id}/reintegration-scores': () => ({ params: { id: homePlan.caseId } }),
+  'PATCH /api/v1/reintegration-plans/{id}': async () => ({ body: { summary: `Wants a market garden (${unique()})` }, headers: { 'if-match': `"${await planVersion(homePlan.id)}"` } }),
+  'POST /api/v1/reintegration-plans/{id}/items': () => ({ body: planItem() }),
+  'PATCH /api/v1/reintegration-plans/{id}/items/{itemId}': async () => ({ params: await freshPlan(), body: { budgetXof: 300000 } }),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/deliver': async () => ({ params: await freshPlan('approved'), body: { deliveredOn: '2026-01-15', evidenceNote: `Kit handed over (${unique()})` } }),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/cancel': async () => ({ params: await freshPlan(), body: { reason: 'not needed any more' } }),
+  'POST /api/v1/reintegration-plans/{id}/submit': async () => ({ params: { id: (await freshPlan()).id } }),
+  'POST /api/v1/reintegration-plans/{id}/approve': async () => ({ params: { id: (await freshPlan('submitted')).id } }),
+  'POST /api/v1/reintegration-plans/{id}/reject': async () => ({ params: { id: (await freshPlan('submitted')).id }, body: { reason: 'budget not justified' } }),
+  'POST /api/v1/reintegration-plans/{id}/complete': async () => ({ params: { id: (await freshPlan('in_progress')).id } }),
+  'POST /api/v1/reintegration-plans/{id}/visits': () => ({ body: { visitDate: '2026-01-15', visitType: 'baseline', visitedBy: 'Field officer', answers: {} } }),
+  'POST /api/v1/scoring-schemes': () => ({ body: schemeBody() }),
+  'PATCH /api/v1/organizations/{id}/reintegration-settings': () => ({ body: { budgetCeilingXof: 1_000_000 + ++seq } }),
+  'POST /api/v1/cases/{id}/anonymization-requests': async () => ({ params: { id: await freshClosedCase() } }),
+  'POST /api/v1/anonymization-requests/{id}/approve': async () => ({ params: { id: await freshAnonymizationRequest() } }),
+  'POST /api/v1/anonymization-requests/{id}/reject': async () => ({ params: { id: await freshAnonymizationRequest() }, body: { reason: `kept for the return follow-up (${unique()})` } }),
   'POST /api/v1/cases/{id}/screenings': () => ({
     body: { wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'obtainable', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' },
   }),
@@ -368,6 +560,35 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/stays/{id}/extensions/{extId}/reject': (c) => t.db.row('SELECT status, decided_at FROM stay_extensions WHERE id = $1', [c.params.extId]),
   'POST /api/v1/cases/{id}/letters': (c) => t.db.row('SELECT count(*)::int AS n FROM letters WHERE case_id = $1', [c.params.id]),
   'POST /api/v1/letters/{id}/revoke': (c) => t.db.row('SELECT status, updated_at FROM letters WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/returns': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE case_id = $1', [c.params.id]),
+  'PATCH /api/v1/returns/{id}': (c) => t.db.row('SELECT version, destination_locality FROM returns WHERE id = $1', [c.params.id]),
+  'POST /api/v1/returns/{id}/submit': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/approve': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/reject': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/depart': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/arrive': (c) => returnState(c.params.id),
+  'POST /api/v1/returns/{id}/cancel': (c) => returnState(c.params.id),
+  'POST /api/v1/movements': () => t.db.row('SELECT count(*)::int AS n FROM movements'),
+  'POST /api/v1/movements/{id}/returns': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
+  'POST /api/v1/movements/{id}/depart': (c) => t.db.row('SELECT status, departed_at FROM movements WHERE id = $1', [c.params.id]),
+  'POST /api/v1/cases/{id}/reintegration-plan': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_plans WHERE case_id = $1', [c.params.id]),
+  'PATCH /api/v1/reintegration-plans/{id}': (c) => t.db.row('SELECT version, summary FROM reintegration_plans WHERE id = $1', [c.params.id]),
+  'POST /api/v1/reintegration-plans/{id}/items': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_items WHERE plan_id = $1', [c.params.id]),
+  'PATCH /api/v1/reintegration-plans/{id}/items/{itemId}': (c) => t.db.row('SELECT budget_xof, updated_at FROM reintegration_items WHERE id = $1', [c.params.itemId]),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/deliver': (c) => t.db.row('SELECT status FROM reintegration_items WHERE id = $1', [c.params.itemId]),
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/cancel': (c) => t.db.row('SELECT status FROM reintegration_items WHERE id = $1', [c.params.itemId]),
+  'POST /api/v1/reintegration-plans/{id}/submit': (c) => t.db.row('SELECT status, version FROM reintegration_plans WHERE id = $1', [c.params.id]),
+  'POST /api/v1/reintegration-plans/{id}/approve': (c) => t.db.row('SELECT status, version FROM reintegration_plans WHERE id = $1', [c.params.id]),
+  'POST /api/v1/reintegration-plans/{id}/reject': (c) => t.db.row('SELECT status, version FROM reintegration_plans WHERE id = $1', [c.params.id]),
+  'POST /api/v1/reintegration-plans/{id}/complete': (c) => t.db.row('SELECT status, version FROM reintegration_plans WHERE id = $1', [c.params.id]),
+  'POST /api/v1/reintegration-plans/{id}/visits': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_visits WHERE plan_id = $1', [c.params.id]),
+  'POST /api/v1/scoring-schemes': () => t.db.row('SELECT count(*)::int AS n FROM scoring_schemes'),
+  'PATCH /api/v1/organizations/{id}/reintegration-settings': () => t.db.row('SELECT reintegration_budget_ceiling_xof FROM organizations WHERE id = $1', [home.org.id]),
+  'POST /api/v1/cases/{id}/anonymization-requests': (c) => t.db.row('SELECT count(*)::int AS n FROM anonymization_requests WHERE case_id = $1', [c.params.id]),
+  'POST /api/v1/anonymization-requests/{id}/approve': (c) =>
+    t.db.row('SELECT r.status, c.anonymized_at, c.given_name FROM anonymization_requests r JOIN cases c ON c.id = r.case_id WHERE r.id = $1', [c.params.id]),
+  'POST /api/v1/anonymization-requests/{id}/reject': (c) => t.db.row('SELECT status, decided_at FROM anonymization_requests WHERE id = $1', [c.params.id]),
 };
 
 /** After a success: the auth routes hand out the next refresh token. */
@@ -428,8 +649,10 @@ beforeAll(async () => {
   serverRoutes = routesOfServer();
 
   platform = await makeOrg(t, { capabilities: [], sites: [] });
-  home = await makeOrg(t);
-  other = await makeOrg(t);
+  // Both hold reintegration too (issue 10), with the factory's usual capabilities.
+  const capabilities: Capability[] = ['information', 'health', 'shelter', 'return', 'indulgence_letter', 'reintegration'];
+  home = await makeOrg(t, { capabilities });
+  other = await makeOrg(t, { capabilities });
   for (const side of SIDES) {
     const org = side === 'home' ? home : other;
     for (const role of ROLES) {
@@ -439,6 +662,7 @@ beforeAll(async () => {
   }
   target = await makeUser(t, home, ['caseworker']);
   session = await makeUser(t, home, ['caseworker']);
+  requester = await makeUser(t, home, ['manager']);
   rollingRefreshToken = session.refreshToken;
   homeCase = await freshCase();
   referredCase = await referableCase();
@@ -447,6 +671,13 @@ beforeAll(async () => {
   homeShelter = (await t.app.get(SitesService).create(systemActor(), home.org.id, { name: 'Home shelter', kind: 'shelter', bedCapacity: 1000, services: ['shelter'] })).id;
   homeStay = await freshStay();
   homeLetter = (await homeManager().post(`/api/v1/cases/${homeCase}/letters`).send(letterBody()).expect(201)).body;
+  homeReturn = await freshReturn();
+  homeMovement = (await freshMovement()).id;
+  planner = await makeUser(t, home, ['manager']);
+  planApprover = await makeUser(t, home, ['manager']);
+  const planCase = await freshReturnee();
+  homePlan = { id: (await asPlanner().post(`/api/v1/cases/${planCase}/reintegration-plan`).send({}).expect(201)).body.id, caseId: planCase };
+  homeScheme = (await as(t, callers.get('home:org_admin')!).post('/api/v1/scoring-schemes').send(schemeBody()).expect(201)).body.id;
 });
 afterAll(() => t.close());
 

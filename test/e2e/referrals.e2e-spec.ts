@@ -199,6 +199,20 @@ describe('POST /cases/{id}/referrals', () => {
     await as(t, u.mgrA).post(`${CASES}/${id}/close`).send({ reason: 'continued_journey' }).expect(200);
     expectProblem(await as(t, u.cwA).post(`${CASES}/${id}/referrals`).send(referralBody()), 409, 'CONFLICT');
   });
+
+  it('a case with a pending or accepted referral cannot be closed (409 CASE_NOT_CLOSABLE, listed); once answered or cancelled it can', async () => {
+    for (const status of ['pending', 'accepted'] as const) {
+      const r = await referralIn(status);
+      const problem = expectProblem(await as(t, u.mgrA).post(`${CASES}/${r.caseId}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
+      expect(problem.blockers).toEqual(['1 referral is still pending or accepted: complete, decline or cancel it first']);
+      expect(await statusOf(r.id)).toBe(status);
+      expect((await t.db.row<{ status: string }>('SELECT status FROM cases WHERE id = $1', [r.caseId]))!.status).toBe('open');
+    }
+    for (const status of ['declined', 'completed', 'cancelled'] as const) {
+      const r = await referralIn(status);
+      await as(t, u.mgrA).post(`${CASES}/${r.caseId}/close`).send({ reason: 'continued_journey' }).expect(200);
+    }
+  });
 });
 
 // ---- transitions: each action by each role of the three organizations ----------------------------

@@ -286,13 +286,17 @@ describe('POST /stays/{id}/check-out', () => {
     const ownStay = await stayOf(own);
     const closing = expectProblem(await as(t, u.mgrM).post(`${CASES}/${own}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
     expect(closing.blockers).toEqual([expect.stringContaining('active shelter stay')]);
-    const { caseId } = await referredCase('accepted');
+    const { caseId, referralId } = await referredCase('accepted');
     const referredStay = await stayOf(caseId);
     expectProblem(await as(t, u.mgrA).post(`${CASES}/${caseId}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
     expect(await t.db.rows('SELECT status FROM cases WHERE id = ANY($1)', [[own, caseId]])).toEqual([{ status: 'open' }, { status: 'open' }]);
     await checkOut(u.cwM, ownStay.id).expect(200);
     await checkOut(u.cwM, referredStay.id).expect(200);
     await as(t, u.mgrM).post(`${CASES}/${own}/close`).send({ reason: 'continued_journey' }).expect(200);
+    // The shelter referral is still accepted: the shelter completes it, then the case closes.
+    const stillReferred = expectProblem(await as(t, u.mgrA).post(`${CASES}/${caseId}/close`).send({ reason: 'continued_journey' }), 409, 'CASE_NOT_CLOSABLE');
+    expect(stillReferred.blockers).toEqual([expect.stringContaining('referral is still pending or accepted')]);
+    await as(t, u.cwM).post(`/api/v1/referrals/${referralId}/complete`).send({ outcome: 'housed 10 days' }).expect(200);
     await as(t, u.mgrA).post(`${CASES}/${caseId}/close`).send({ reason: 'continued_journey' }).expect(200);
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@passerelle/common';
-import { AuditSealer, AuditService, AuditWriter, OrganizationsService, type Role, userActor } from '@passerelle/core';
+import { AuditPrivacy, AuditSealer, AuditService, AuditWriter, OrganizationsService, type Role, SubjectKeys, userActor } from '@passerelle/core';
 import { FixedClock, expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, type TestOrg } from '../support/factories.js';
 
@@ -504,7 +504,7 @@ describe('GET /audit-events (auditor, own organization)', () => {
     const o = await makeOrg(t);
     const auditor = await makeUser(t, o, ['auditor']);
     const clock = new FixedClock(new Date('2026-03-01T10:00:00Z'));
-    const dated = new AuditWriter(clock, ds);
+    const dated = new AuditWriter(clock, ds, t.app.get(SubjectKeys), t.app.get(AuditPrivacy));
     const at = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z'];
     for (const [i, when] of at.entries()) {
       clock.set(when);

@@ -6,16 +6,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, type Clock, CommonModule, REDACT_PATHS, safeUrl } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, LettersModule, ReferralsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, DataProtectionModule, IdentityModule, LettersModule, ReferralsModule, ReintegrationModule, ReportsModule, ReturnsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ActivitiesController } from './activities/activities.controller.js';
 import { CasesController } from './cases/cases.controller.js';
+import { AnonymizationRequestsController, CaseDataProtectionController } from './data-protection/data-protection.controller.js';
 import { CaseLettersController, LettersController, PublicLettersController } from './letters/letters.controller.js';
 import { AlertsController } from './referrals/alerts.controller.js';
 import { CaseReferralsController, ReferralsController, ServicesController } from './referrals/referrals.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { CaseReturnsController, MovementsController, ReturnsController } from './returns/returns.controller.js';
 import { OccupancyController, StaysController } from './stays/stays.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { CaseReintegrationController, ReintegrationPlansController, ReintegrationSettingsController, ScoringSchemesController } from './reintegration/reintegration.controller.js';
 import { AccessGuard, JwtStrategy } from './http/auth.js';
 import { AuditController } from './identity/audit.controller.js';
 import { AuthController } from './identity/auth.controller.js';
@@ -63,14 +67,18 @@ export class ApiModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        DataProtectionModule,
         ReferralsModule,
         ActivitiesModule,
         StaysModule,
         LettersModule,
+        ReportsModule,
+        ReturnsModule,
+        ReintegrationModule,
         PassportModule,
         ...(options.imports ?? []),
       ],
-      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController],
+      controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController, CaseDataProtectionController, AnonymizationRequestsController],
       providers: [
         JwtStrategy,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, CommonModule } from '@passerelle/common';
-import { ActivitiesModule, CasesModule, IdentityModule, ReferralsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
+import { ActivitiesModule, CasesModule, DataProtectionModule, IdentityModule, LettersModule, ReferralsModule, StaysModule, typeOrmOptions } from '@passerelle/core';
 import { JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -18,9 +18,12 @@ export class WorkerModule {
         JobsModule,
         IdentityModule.forRoot(config),
         CasesModule,
+        // The retention job anonymizes what every feature holds: each must be loaded to register its handler.
+        DataProtectionModule,
         ReferralsModule,
         ActivitiesModule,
         StaysModule,
+        LettersModule,
       ],
     };
   }

@@ -8,3 +8,7 @@ export * from './alerts/index.js';
 export * from './activities/index.js';
 export * from './stays/index.js';
 export * from './letters/index.js';
+export * from './reports/index.js';
+export * from './returns/index.js';
+export * from './reintegration/index.js';
+export * from './data-protection/index.js';

@@ -20,6 +20,8 @@ import {
   EDUCATION_LEVELS,
   FIT_TO_TRAVEL,
   type FitToTravel,
+  MIGRANT_CATEGORIES,
+  type MigrantCategory,
   REASONS_FOR_MIGRATION,
   type RegisterCaseInput,
   type Screening,
@@ -108,6 +110,8 @@ export class ConsentDto implements ConsentInput {
   @Str({ optional: true, max: 2000 }) notes?: string;
 }
 
+const CATEGORY = 'in_transit, returnee (a Malian back home: opens reintegration) or other; shown with the journey section';
+
 export class CreateCaseDto implements RegisterCaseInput {
   @Uuid() siteId: string;
   @Uuid({ optional: true }) householdId?: string;
@@ -115,6 +119,7 @@ export class CreateCaseDto implements RegisterCaseInput {
   @Nested(ContactDto, { optional: true }) contact?: ContactDto;
   @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
   @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOf(MIGRANT_CATEGORIES, { optional: true, description: CATEGORY }) migrantCategory?: MigrantCategory;
   @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
   @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
   @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
@@ -125,6 +130,7 @@ export class UpdateCaseDto implements UpdateCaseInput {
   @Nested(ContactDto, { optional: true }) contact?: ContactDto;
   @NestedEach(DocumentDto, { optional: true, maxItems: 20 }) documents?: DocumentDto[];
   @Nested(JourneyDto, { optional: true }) journey?: JourneyDto;
+  @OneOf(MIGRANT_CATEGORIES, { optional: true, description: CATEGORY }) migrantCategory?: MigrantCategory;
   @OneOfEach(VULNERABILITIES, { optional: true }) vulnerabilities?: Vulnerability[];
   @Nested(SensitiveDto, { optional: true }) sensitive?: SensitiveDto;
   @Nested(HouseholdDto, { optional: true }) household?: HouseholdDto;
@@ -175,10 +181,13 @@ export class CaseDto {
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) assignedTo?: string | null;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true, description: 'With the household section' }) householdId?: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) registeredAt: string;
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 40, description: 'Present once the case is anonymized (issue 11): names, contact and free text are gone, codes remain' })
+  anonymizedAt?: string;
   @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
   @ApiPropertyOptional({ type: () => ContactDto }) contact?: ContactDto;
   @ApiPropertyOptional({ type: () => [DocumentDto], maxItems: 20 }) documents?: DocumentDto[];
   @ApiPropertyOptional({ type: () => JourneyDto }) journey?: JourneyDto;
+  @ApiPropertyOptional({ enum: MIGRANT_CATEGORIES, nullable: true, description: 'With the journey section' }) migrantCategory?: MigrantCategory | null;
   @ApiPropertyOptional({
     type: 'array',
     maxItems: VULNERABILITIES.length,
@@ -200,13 +209,14 @@ export function toCaseResponse(view: CaseView): CaseDto {
     status: c.status,
     owningOrganizationId: c.owningOrganizationId,
     registeredAt: c.registeredAt.toISOString(),
+    ...(c.anonymizedAt ? { anonymizedAt: c.anonymizedAt.toISOString() } : {}),
     ...(has('record')
       ? { closureReason: c.closureReason, version: c.version, siteId: c.siteId, assignedTo: c.assignedTo, updatedAt: c.updatedAt.toISOString() }
       : {}),
     identity: identityOf(c),
     ...(has('contact') ? { contact: c.contact } : {}),
     ...(has('documents') ? { documents: c.documents } : {}),
-    ...(has('journey') ? { journey: c.journey } : {}),
+    ...(has('journey') ? { journey: c.journey, migrantCategory: c.migrantCategory ?? null } : {}),
     ...(has('vulnerabilities') ? { vulnerabilities: c.vulnerabilities } : {}),
     ...(has('sensitive') ? { sensitive: view.sensitive ?? null } : {}),
     ...(has('household') ? { household: c.household, householdId: c.householdId } : {}),
@@ -224,6 +234,7 @@ export const toCaseSummary = (view: CaseView) => {
     status: c.status,
     owningOrganizationId: c.owningOrganizationId,
     registeredAt: c.registeredAt.toISOString(),
+    ...(c.anonymizedAt ? { anonymizedAt: c.anonymizedAt.toISOString() } : {}),
     ...(view.fields.includes('record') ? { siteId: c.siteId, assignedTo: c.assignedTo } : {}),
     identity: identityOf(c),
     ...(view.fields.includes('vulnerabilities') ? { vulnerabilities: c.vulnerabilityFlags } : {}),

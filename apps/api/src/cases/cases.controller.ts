@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, DomainError } from '@passerelle/common';
+import type { Actor } from '@passerelle/common';
 import { type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
+import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import { ApiPage, ApiProblems } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -25,14 +26,6 @@ import {
   UpdateCaseDto,
   WithdrawDto,
 } from './case.dto.js';
-
-/** `If-Match: "3"` (or W/"3", or 3) → 3; missing → 428; garbage → 412 like any stale version. */
-function expectedVersion(ifMatch: string | undefined): number {
-  if (ifMatch === undefined || ifMatch.trim() === '') throw new DomainError('PRECONDITION_REQUIRED', 'Send If-Match with the ETag of the version you edited');
-  const m = /^(?:W\/)?"?(\d{1,10})"?$/.exec(ifMatch.trim());
-  if (!m) throw new DomainError('VERSION_CONFLICT', 'If-Match does not name a version of this case');
-  return Number(m[1]);
-}
 
 function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
@@ -97,7 +90,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch), dto));
+    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto));
   }
 
   @Post(':id/assign')

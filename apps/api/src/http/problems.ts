@@ -21,6 +21,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
   CASE_NOT_CLOSABLE: { status: 409, title: 'The case cannot be closed now' },
+  CASE_ANONYMIZED: { status: 409, title: 'The case is anonymized' },
   SERVICE_NOT_OFFERED: { status: 422, title: 'Service not offered by that organization' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still running' },
@@ -30,6 +31,10 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   CAPABILITY_REQUIRED: { status: 403, title: 'Capability required' },
   ACTIVE_STAY_EXISTS: { status: 409, title: 'The migrant already has an active stay' },
   SHELTER_FULL: { status: 409, title: 'Shelter full' },
+  NOT_ELIGIBLE: { status: 409, title: 'Not eligible for return' },
+  RETURN_IN_PROGRESS: { status: 409, title: 'A return is already in progress' },
+  DEPARTURE_REQUIREMENTS_MISSING: { status: 409, title: 'Departure requirements missing' },
+  NOT_A_RETURNEE: { status: 409, title: 'Not a returnee' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
@@ -71,5 +76,16 @@ export const CONSTRAINT_CODES: Record<string, { code: ErrorCode; detail: string 
   stays_one_active_per_case: { code: 'ACTIVE_STAY_EXISTS', detail: 'The migrant already has an active stay: check them out of it first' },
   stay_extensions_one_pending_per_stay: { code: 'CONFLICT', detail: 'This stay already has a pending extension request: it must be approved or rejected first' },
   stay_extensions_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this extension: another manager must decide on it' },
+  // Backstops of the reintegration services' own checks (issue 10).
+  reintegration_plans_one_per_case: { code: 'CONFLICT', detail: 'The case already has a reintegration plan; a new one only after a rejection' },
+  reintegration_plans_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'Another manager must decide on this plan' },
+  scoring_schemes_name_version_key: { code: 'VALIDATION_FAILED', detail: 'This scheme name and version are already loaded: load a new version' },
   letters_one_active_per_case: { code: 'CONFLICT', detail: 'Another letter was issued for this case at the same moment; reload and retry' },
+  // Backstops of the returns service's own checks (issue 9).
+  returns_one_in_progress_per_case: { code: 'RETURN_IN_PROGRESS', detail: 'The case already has a return in progress: cancel it or see it through first' },
+  returns_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You submitted this return: another manager must decide on it' },
+  // Backstops of the data-protection service (issue 11).
+  cases_anonymized_check: { code: 'CASE_ANONYMIZED', detail: 'The case is anonymized: it holds no personal data any more and takes none' },
+  anonymization_requests_one_pending_per_case: { code: 'CONFLICT', detail: 'An anonymization request for this case is already pending' },
+  anonymization_requests_maker_checker_check: { code: 'SELF_APPROVAL_FORBIDDEN', detail: 'You requested this anonymization: another manager must decide on it' },
 };

@@ -54,9 +54,10 @@ export class LetterDto {
   @ApiProperty({ format: 'date', maxLength: 10, description: `Inclusive; at most ${MAX_VALIDITY_DAYS} days after validFrom` }) validUntil: string;
   @ApiProperty({ maxLength: 300 }) purpose: string;
   @ApiProperty({ type: LetterRouteDto }) route: LetterRouteDto;
-  @ApiProperty({ type: LetterHolderDto, description: 'As the case stood at issuance' }) holder: LetterHolderDto;
-  @ApiProperty({ maxLength: 2048, description: 'Compact JWS (EdDSA, kid in the header) printed in the QR code' }) verificationToken: string;
-  @ApiProperty({ format: 'uri', maxLength: 2200 }) verificationUrl: string;
+  @ApiProperty({ type: LetterHolderDto, nullable: true, description: 'As the case stood at issuance; null once the case is anonymized' }) holder: LetterHolderDto | null;
+  @ApiProperty({ type: String, maxLength: 2048, nullable: true, description: 'Compact JWS (EdDSA, kid in the header) printed in the QR code; null once the case is anonymized' })
+  verificationToken: string | null;
+  @ApiProperty({ type: String, format: 'uri', maxLength: 2200, nullable: true }) verificationUrl: string | null;
   @ApiProperty({ maxLength: 32, description: 'The key that signed the token' }) signingKeyId: string;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) issuedAt: string;
   @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true }) issuedBy: string | null;
@@ -71,7 +72,7 @@ export class LetterVerificationDto {
   @ApiProperty({ enum: [...CHECKPOINT_RESULTS, 'invalid', 'unknown'], description: 'invalid: the signature does not verify (nothing else is said); unknown: signed, but not in the register' })
   result: string;
   @ApiPropertyOptional({ maxLength: 40 }) serialNumber?: string;
-  @ApiPropertyOptional({ type: LetterHolderDto, description: 'fullName and nationality only' }) holder?: LetterHolderDto;
+  @ApiPropertyOptional({ type: LetterHolderDto, nullable: true, description: 'fullName and nationality only; null when the case was anonymized' }) holder?: LetterHolderDto | null;
   @ApiPropertyOptional({ type: IssuerDto }) issuer?: IssuerDto;
   @ApiPropertyOptional({ format: 'date', maxLength: 10 }) validFrom?: string;
   @ApiPropertyOptional({ format: 'date', maxLength: 10 }) validUntil?: string;
@@ -103,7 +104,7 @@ export function toLetterResponse(v: LetterView): LetterDto {
     purpose: l.purpose,
     route: l.route,
     holder: l.holder,
-    verificationToken: l.verificationToken,
+    verificationToken: l.holder === null ? null : l.verificationToken,
     verificationUrl: v.verificationUrl,
     signingKeyId: l.signingKeyId,
     issuedAt: l.createdAt.toISOString(),

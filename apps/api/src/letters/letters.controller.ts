@@ -73,7 +73,7 @@ export class LettersController {
   @ApiOperation({ summary: 'The letter to print: one A4 page, French with English, QR code of the verification URL (download audited)' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary', maxLength: 1_048_576 } } } })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 409)
   async pdf(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const { letter, pdf } = await this.letters.pdf(actor, id);
     return new StreamableFile(pdf, { type: 'application/pdf', disposition: `inline; filename="${letter.serialNumber}.pdf"`, length: pdf.length });

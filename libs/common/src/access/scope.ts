@@ -123,7 +123,7 @@ export function readableBy<T extends ObjectLiteral>(
  * The same scope as `readableBy`, split into one query per branch: the granting rules `split`
  * accepts, and the others. Their union is exactly the scope. For lists sorted by an index: an OR
  * across branches (own cases OR shared ones) makes PostgreSQL sort every match, while each branch
- * alone walks its index in order (see `paginateUnion`). Branches that grant nothing are left out.
+ * alone walks its index in order (the case list unions their first keys). A branch that grants nothing is null.
  */
 export function readableByBranches<T extends ObjectLiteral>(
   em: EntityManager,
@@ -134,9 +134,11 @@ export function readableByBranches<T extends ObjectLiteral>(
   fields: FieldMap,
   field: string | undefined,
   split: (rule: ScopeRule) => boolean,
-): SelectQueryBuilder<T>[] {
+): [SelectQueryBuilder<T> | null, SelectQueryBuilder<T> | null] {
   return [split, (r: ScopeRule) => !split(r)]
     .map((only, i) => scopeWhere(actor.ability, 'read', type, fields, { field, only, prefix: `scope${i}_` }))
-    .filter((scope) => scope.sql !== 'FALSE')
-    .map((scope) => em.getRepository(entity).createQueryBuilder(alias).where(scope.sql, scope.params));
+    .map((scope) => (scope.sql === 'FALSE' ? null : em.getRepository(entity).createQueryBuilder(alias).where(scope.sql, scope.params))) as [
+    SelectQueryBuilder<T> | null,
+    SelectQueryBuilder<T> | null,
+  ];
 }

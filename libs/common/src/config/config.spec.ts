@@ -8,6 +8,9 @@ const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der'
 
 const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`, LETTER_SIGNING_KEY: `l1:${ed25519}` };
 
+/** Random secrets: production refuses the made-up ones of `base` (issue 13). */
+const productionSecrets = () => ({ JWT_SECRET: randomBytes(48).toString('base64'), DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}` });
+
 function errorOf(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
@@ -39,11 +42,19 @@ describe('loadConfig', () => {
     ['DATA_ENCRYPTION_KEY', 'k1:c2hvcnQ='],
     ['LETTER_SIGNING_KEY', 'l1:c2hvcnQ='],
     ['LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', '0'],
+    ['REPORT_MIN_CELL', '0'],
+    ['REPORT_MIN_CELL', 'five'],
   ])('a bad %s (%s) names the variable', (name, value) => {
     const e = errorOf({ ...base, [name]: value });
     expect(e.variable).toBe(name);
     expect(e.message.startsWith(name)).toBe(true);
     expect(e.message).not.toMatch(/\n/);
+  });
+
+  it('RETENTION_DAYS: 5 years by default, configurable, validated (issue 11)', () => {
+    expect(loadConfig(base).retentionDays).toBe(1825);
+    expect(loadConfig({ ...base, RETENTION_DAYS: '30' }).retentionDays).toBe(30);
+    for (const bad of ['0', '-1', 'five', '36501', '1.5']) expect(errorOf({ ...base, RETENTION_DAYS: bad }).message).toMatch(/^RETENTION_DAYS must be an integer between 1 and 36500/);
   });
 
   it('production requires the database and every secret', () => {
@@ -93,6 +104,14 @@ describe('loadConfig', () => {
       expect(errorOf({ ...strong, DATA_DIR: dataDir, [name]: value }).variable).toBe(name);
       expect(() => loadConfig({ ...strong, NODE_ENV: 'development', DATA_DIR: dataDir, [name]: value })).not.toThrow();
     });
+  });
+
+  it('REPORT_MIN_CELL: 5 by default, never below 5 in production (issue 11)', () => {
+    expect(loadConfig(base).reportMinCell).toBe(5);
+    expect(loadConfig({ ...base, REPORT_MIN_CELL: '10' }).reportMinCell).toBe(10);
+    expect(loadConfig({ ...base, REPORT_MIN_CELL: '2' }).reportMinCell).toBe(2);
+    expect(errorOf({ ...base, ...productionSecrets(), NODE_ENV: 'production', REPORT_MIN_CELL: '4' }).variable).toBe('REPORT_MIN_CELL');
+    expect(loadConfig({ ...base, ...productionSecrets(), NODE_ENV: 'production', REPORT_MIN_CELL: '5' }).reportMinCell).toBe(5);
   });
 
   it('bootstrap admin email and password come together', () => {

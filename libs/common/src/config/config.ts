@@ -30,6 +30,8 @@ export interface AppConfig {
   httpHeadersTimeoutSeconds: number;
   /** …and its whole request, body included, within this. */
   httpRequestTimeoutSeconds: number;
+  /** Reports: the smallest count published (k); smaller counts are suppressed (issue 11). */
+  reportMinCell: number;
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   demoSeed: boolean;
@@ -39,6 +41,8 @@ export interface AppConfig {
   refreshTokenTtlDays: number;
   dataEncryptionKey: string;
   letterSigningKey: string;
+  /** Days after closure before a case is anonymized by the `cases.retention` job (DESIGN §7; default 5 years). */
+  retentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -195,6 +199,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     httpHeadersTimeoutSeconds,
     httpRequestTimeoutSeconds,
+    // Never below 5 in production; lower only to try things out on small demo data.
+    reportMinCell: int(env, 'REPORT_MIN_CELL', 5, nodeEnv === 'production' ? 5 : 1, 1000),
     bootstrapAdminEmail,
     bootstrapAdminPassword,
     demoSeed: bool(env, 'DEMO_SEED', databaseUrl === null && nodeEnv !== 'test'),
@@ -204,6 +210,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 14, 1, 90),
     dataEncryptionKey,
     letterSigningKey,
+    retentionDays: int(env, 'RETENTION_DAYS', 1825, 1, 36_500),
   };
 }
 

@@ -49,3 +49,23 @@ export class FieldCipher {
     return JSON.parse(Buffer.concat([decipher.update(sealed.data.subarray(28)), decipher.final()]).toString('utf8')) as T;
   }
 }
+
+/**
+ * AES-256-GCM under a raw 32-byte key (a per-case data key, issue 11): iv (12) | tag (16) |
+ * ciphertext of the JSON value; `aad` binds it to its record.
+ */
+export function sealWithKey(key: Buffer, value: unknown, aad: string): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(value ?? null), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ct]);
+}
+
+/** The value sealed by sealWithKey; throws when the key, the aad or a byte is wrong. */
+export function openWithKey<T = unknown>(key: Buffer, data: Buffer, aad: string): T {
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(data.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8')) as T;
+}

@@ -77,6 +77,13 @@ export async function paginate<T extends ObjectLiteral>(
   options: { raw?: boolean } = {},
 ): Promise<Page<T>> {
   const limit = page.limit ?? DEFAULT_LIMIT;
+  keyset(qb, page, spec, codec, limit + 1);
+  const rows = (options.raw ? await qb.getRawMany() : await qb.getMany()) as T[];
+  return pageOf(rows, limit, spec, codec);
+}
+
+/** Restricts a query to the rows after the cursor, in key order, `rows` of them. */
+export function keyset(qb: SelectQueryBuilder<ObjectLiteral>, page: PageRequest, spec: Pick<KeysetSpec<unknown>, 'list' | 'columns' | 'direction'>, codec: CursorCodec, rows: number): void {
   if (page.cursor) {
     const values = codec.decode(spec.list, page.cursor, spec.columns.length);
     const lhs = spec.columns.map((c) => c.expr).join(', ');
@@ -85,40 +92,12 @@ export async function paginate<T extends ObjectLiteral>(
     qb.andWhere(`(${lhs}) ${spec.direction === 'DESC' ? '<' : '>'} (${rhs})`, params);
   }
   spec.columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, spec.direction) : qb.addOrderBy(c.expr, spec.direction)));
-  const rows = (options.raw ? await qb.limit(limit + 1).getRawMany() : await qb.limit(limit + 1).getMany()) as T[];
-  return pageOf(rows, limit, spec, codec);
+  qb.limit(rows);
 }
 
-function pageOf<T>(rows: T[], limit: number, spec: KeysetSpec<T>, codec: CursorCodec): Page<T> {
+/** The page of `limit` rows out of `limit + 1` fetched, with the cursor after its last row. */
+export function pageOf<T>(rows: T[], limit: number, spec: KeysetSpec<T>, codec: CursorCodec): Page<T> {
   const items = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? codec.encode(spec.list, spec.keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };
-}
-
-const compareKeys = (a: CursorValue[], b: CursorValue[]): number => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-};
-
-/**
- * One keyset page over the union of several queries (the branches of a scope): each runs with
- * the same cursor and limit + 1 along its own index, and the rows merge by key. The page and its
- * cursor are those of the single query `WHERE b1 OR b2 …`. Keys compare as strings or numbers, so
- * `keyOf` must give values that sort as the SQL does (ISO timestamps, lowercase uuids, numbers).
- */
-export async function paginateUnion<T extends ObjectLiteral>(qbs: SelectQueryBuilder<T>[], page: PageRequest, spec: KeysetSpec<T>, codec: CursorCodec): Promise<Page<T>> {
-  const limit = page.limit ?? DEFAULT_LIMIT;
-  const unlimited = { ...page, limit };
-  const parts = await Promise.all(
-    qbs.map(async (qb) => {
-      // Each branch fetches limit + 1 rows: pageOf below decides on the merged rows.
-      const p = await paginate<T>(qb, { ...unlimited, limit: limit + 1 }, spec, codec);
-      return p.items;
-    }),
-  );
-  const sign = spec.direction === 'DESC' ? -1 : 1;
-  const byKey = new Map<string, T>();
-  for (const row of parts.flat()) byKey.set(JSON.stringify(spec.keyOf(row)), row);
-  const merged = [...byKey.values()].sort((a, b) => sign * compareKeys(spec.keyOf(a), spec.keyOf(b)));
-  return pageOf(merged, limit, spec, codec);
 }

@@ -4,9 +4,13 @@ import { alertRules } from '../alerts/alert.rules.js';
 import { activityRules } from '../activities/activity.rules.js';
 import { auditRules } from '../audit/audit.rules.js';
 import { caseRules } from '../cases/case.rules.js';
+import { dataProtectionRules } from '../data-protection/data-protection.rules.js';
 import { letterRules } from '../letters/letter.rules.js';
 import { organizationRules } from '../organizations/organization.rules.js';
 import { referralRules } from '../referrals/referral.rules.js';
+import { reintegrationRules } from '../reintegration/reintegration.rules.js';
+import { reportRules } from '../reports/report.rules.js';
+import { returnRules } from '../returns/return.rules.js';
 import { siteRules } from '../sites/site.rules.js';
 import { stayRules } from '../stays/stay.rules.js';
 import { userRules } from '../users/user.rules.js';
@@ -24,7 +28,7 @@ export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
 export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
-const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules];
+const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules, returnRules, reintegrationRules, dataProtectionRules];
 
 export function buildAbility(input: AbilityInput): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);

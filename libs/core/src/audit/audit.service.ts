@@ -4,6 +4,8 @@ import { type Actor, assertCan, CursorCodec, type Page, type PageRequest, pagina
 import { AuditEvent } from './audit-event.entity.js';
 import { type ChainedEvent, chainOf, EVENT_COLUMNS, eventHash, GENESIS_HASH } from './audit-chain.js';
 import { AUDIT_EVENT_FIELDS } from './audit.rules.js';
+import { openEvents } from './audit-personal.js';
+import { SubjectKeys } from './subject-keys.js';
 
 export interface AuditFilter {
   entityType?: string;
@@ -26,9 +28,11 @@ export class AuditService {
   constructor(
     private readonly db: DataSource,
     private readonly cursors: CursorCodec,
+    private readonly keys: SubjectKeys,
   ) {}
 
-  list(actor: Actor, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
+  /** Personal values read in clear while their case's key exists, "[erased]" after anonymization. */
+  async list(actor: Actor, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
     const qb = readableBy(this.db.manager, actor, AuditEvent, 'AuditEvent', 'e', AUDIT_EVENT_FIELDS);
     if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
@@ -36,7 +40,9 @@ export class AuditService {
     if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
     if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('e.at < :to', { to: filter.to });
-    return paginate(qb, page, { list: 'audit-events', columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'DESC', keyOf: (e) => [String(e.seq)] }, this.cursors);
+    const found = await paginate<AuditEvent>(qb, page, { list: 'audit-events', columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'DESC', keyOf: (e) => [String(e.seq)] }, this.cursors);
+    await openEvents(this.db.manager, this.keys, found.items);
+    return found;
   }
 
   /** Recomputes the actor's organization chain; a row changed or removed behind our back breaks it. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, Clock } from '@passerelle/common';
+import { AuditPrivacy, sealEvent, subjectOf } from './audit-personal.js';
+import { SubjectKeys } from './subject-keys.js';
 
 export type Changes = Record<string, { old?: unknown; new?: unknown }>;
 
@@ -31,12 +33,17 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
 /**
  * Writes audit events in the caller's transaction (DESIGN §7): the change and its event commit
  * or roll back together. Outside a transaction (denials, failed logins) pass `db.manager`.
+ * An event about a case (a Case, or anything whose details name its `caseId`) has its personal
+ * values sealed under that case's data key (AuditPrivacy says which; issue 11): the chain covers
+ * the ciphertext, and anonymization erases them by destroying the key.
  */
 @Injectable()
 export class AuditWriter {
   constructor(
     private readonly clock: Clock,
     private readonly db: DataSource,
+    private readonly keys: SubjectKeys,
+    private readonly privacy: AuditPrivacy,
   ) {}
 
   async record(
@@ -46,7 +53,12 @@ export class AuditWriter {
     target: AuditTarget,
     extra: { changes?: Changes | null; details?: Record<string, unknown> | null; requestId?: string; ip?: string } = {},
   ): Promise<void> {
-    await (em ?? this.db.manager).query(
+    const manager = em ?? this.db.manager;
+    const subject = subjectOf(target, extra.details);
+    const { changes, details } = subject
+      ? await sealEvent(manager, this.keys, this.privacy, subject, target.type, extra.changes, extra.details)
+      : { changes: extra.changes ?? null, details: extra.details ?? null };
+    await manager.query(
       `INSERT INTO audit_events (id, txid, at, organization_id, actor_user_id, actor_organization_id, action, entity_type, entity_id, changes, details, request_id, ip)
        VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
@@ -57,8 +69,8 @@ export class AuditWriter {
         action,
         target.type,
         target.id,
-        extra.changes && Object.keys(extra.changes).length ? JSON.stringify(extra.changes) : null,
-        extra.details ? JSON.stringify(extra.details) : null,
+        changes && Object.keys(changes).length ? JSON.stringify(changes) : null,
+        details ? JSON.stringify(details) : null,
         extra.requestId ?? actor?.requestId ?? null,
         extra.ip ?? actor?.ip ?? null,
       ],

@@ -5,3 +5,6 @@ export * from './audit.service.js';
 export * from './audit.module.js';
 export * from './audit.rules.js';
 export * from './audit-chain.js';
+export * from './audit-personal.js';
+export * from './subject-keys.js';
+export * from './subject-key.entity.js';

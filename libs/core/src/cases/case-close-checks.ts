@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ClosureReason } from './case-vocabulary.js';
 
-/** Returns why the case cannot be closed now (e.g. "an active shelter stay"), or null. */
-export type CloseCheck = (em: EntityManager, caseId: string) => Promise<string | null>;
+/**
+ * Returns why the case cannot be closed now (e.g. "an active shelter stay"), or null. `reason`
+ * is the closure reason asked for: some need a fact (`returned` needs an arrived return).
+ */
+export type CloseCheck = (em: EntityManager, caseId: string, reason: ClosureReason) => Promise<string | null>;
 
 /**
  * The hook later features plug into (issue 5): shelter stays and returns register a check
@@ -16,8 +20,8 @@ export class CaseCloseChecks {
     this.checks.push(check);
   }
 
-  async blockers(em: EntityManager, caseId: string): Promise<string[]> {
-    const found = await Promise.all(this.checks.map((c) => c(em, caseId)));
+  async blockers(em: EntityManager, caseId: string, reason: ClosureReason): Promise<string[]> {
+    const found = await Promise.all(this.checks.map((c) => c(em, caseId, reason)));
     return found.filter((x): x is string => x !== null);
   }
 }

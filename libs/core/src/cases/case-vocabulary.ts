@@ -2,6 +2,14 @@
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
+/**
+ * Who the migrant is to the organization (issue 10): in transit, a returnee (a Malian back home,
+ * who may get reintegration support without having travelled on one of our returns), or other.
+ * Null: not recorded.
+ */
+export const MIGRANT_CATEGORIES = ['in_transit', 'returnee', 'other'] as const;
+export type MigrantCategory = (typeof MIGRANT_CATEGORIES)[number];
+
 export const CASE_STATUSES = ['open', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Organization } from '../organizations/organization.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { User } from '../users/user.entity.js';
-import type { CaseStatus, ClosureReason, Sex, Vulnerability } from './case-vocabulary.js';
+import type { CaseStatus, ClosureReason, MigrantCategory, Sex, Vulnerability } from './case-vocabulary.js';
 
 export interface Contact {
   phone?: string;
@@ -60,12 +60,20 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
 @Index('cases_search_name_trgm_idx', { synchronize: false })
 @Index('cases_name_keys_idx', { synchronize: false })
 @Index('cases_vulnerability_flags_idx', { synchronize: false })
+@Index('cases_open_owner_idx', { synchronize: false })
 @Check('cases_status_check', `status IN ('open', 'closed')`)
 @Check('cases_closed_check', `(status = 'closed') = (closure_reason IS NOT NULL)`)
 @Check('cases_sex_check', `sex IN ('female', 'male', 'other', 'unknown')`)
 @Check('cases_nationality_check', `nationality IS NULL OR nationality ~ '^[A-Z]{3}$'`)
 @Check('cases_birth_year_check', `birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100`)
+@Check('cases_migrant_category_check', `migrant_category IS NULL OR migrant_category IN ('in_transit', 'returnee', 'other')`)
 @Check('cases_sensitive_check', `(sensitive_ciphertext IS NULL) = (sensitive_key_id IS NULL)`)
+@Index('cases_retention_idx', { synchronize: false })
+// An anonymized case holds no name, contact, documents, date of birth or sensitive section (issue 11).
+@Check(
+  'cases_anonymized_check',
+  `anonymized_at IS NULL OR (status = 'closed' AND given_name = '' AND family_name = '' AND other_names = '{}' AND date_of_birth IS NULL AND languages = '{}' AND contact = '{}'::jsonb AND documents = '[]'::jsonb AND household_id IS NULL AND sensitive_ciphertext IS NULL)`,
+)
 export class Case {
   @PrimaryColumn('uuid') id: string;
   @Column('text') caseNumber: string;
@@ -87,6 +95,8 @@ export class Case {
   assignee?: Relation<User>;
   @Column('uuid', { nullable: true }) householdId: string | null;
   @Column('timestamptz') registeredAt: Date;
+  /** When the personal data was removed (retention or an approved request, issue 11); the coded fields stay. */
+  @Column('timestamptz', { nullable: true }) anonymizedAt: Date | null;
 
   // identity
   @Column('text') givenName: string;
@@ -106,6 +116,8 @@ export class Case {
   @Column('jsonb', { default: () => "'{}'" }) contact: Contact;
   @Column('jsonb', { default: () => "'[]'" }) documents: IdentityDocument[];
   @Column('jsonb', { default: () => "'{}'" }) journey: Journey;
+  /** Shown with the journey section (issue 10: `returnee` opens reintegration). */
+  @Column('text', { nullable: true }) migrantCategory: MigrantCategory | null;
   @Column('jsonb', { default: () => "'[]'" }) vulnerabilities: VulnerabilityAssessment[];
   /** The flags of `vulnerabilities`, for indexed filtering. */
   @Column('text', { array: true, default: () => "'{}'" }) vulnerabilityFlags: Vulnerability[];
@@ -122,7 +134,7 @@ export class Case {
   /**
    * Live shares (DESIGN §2), read with the case so the CASL rules can judge it: the organizations
    * a pending or accepted referral with an active consent points to, and `"<orgId>:<section>"`
-   * for each section those referrals list. Computed by the `case_shares` view, never stored.
+   * for each section those referrals list. Read from the `case_shares` table (kept by triggers), never written here.
    */
   @VirtualColumn({ query: (c) => `ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = ${c}.id)` })
   sharedWith: string[];

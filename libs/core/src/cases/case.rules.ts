@@ -13,36 +13,23 @@ export type CaseField = (typeof CASE_FIELDS_READ)[number];
 export const CASE_SCOPE_FIELD: CaseField = 'identity';
 
 /**
- * A case is shared with an organization while a referral to it is pending or accepted and an
- * active referral consent covers it: the `case_shares` view holds exactly those (DESIGN §2).
- * Uncorrelated, so PostgreSQL runs it once per query as an array of case ids: for the list's
- * shared branch, which starts from the shares (readableByBranches).
+ * The SQL of the fields the rules test. A case is shared with an organization while a referral to
+ * it is pending or accepted and an active referral consent covers it: the `case_shares` table
+ * holds exactly those, kept by triggers (DESIGN §2; migration 1796110000000), so the shared view
+ * is one index probe a case (`case_shares_case_idx`). With the shared sections too
+ * (`"<organizationId>:<section>"` of a live share), so the rules of one field (`record`, a
+ * section) read in SQL. The case list's shared branch starts from the table instead (its
+ * (organization, registered_at) index), joined, under the same rules.
  */
-const sharedWithSql = (param: string) => `c.id = ANY(ARRAY(SELECT s.case_id FROM case_shares s WHERE s.organization_id = ${param}))`;
-
 export const CASE_FIELDS: FieldMap = {
   id: 'c.id',
   owningOrganizationId: 'c.owning_organization_id',
   siteId: 'c.site_id',
   assignedTo: 'c.assigned_to',
-  sharedWith: { contains: sharedWithSql },
-};
-
-/**
- * The same scope with the shared view probed per row (the case's own live shares, an index
- * lookup): for reads of given cases (one id, a page of referrals, name-search hits), where the
- * array of every case shared with a large receiving organization (16,534 for MDM-GAO at
- * 1,000,000 cases: 95 ms to build) costs more than the rows. The LIMIT keeps PostgreSQL from
- * hashing all shares instead. With the shared sections too, so the rules of one field (`record`,
- * a section) read in SQL.
- */
-export const CASE_FIELDS_PROBED: FieldMap = {
-  ...CASE_FIELDS,
-  sharedWith: { contains: (param: string) => `COALESCE((SELECT true FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param} LIMIT 1), false)` },
-  // `"<organizationId>:<section>"` of a live share: which sections a row may show (rules by field).
+  sharedWith: { contains: (param: string) => `EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param})` },
   sharedSections: {
     contains: (param: string) =>
-      `COALESCE((SELECT true FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = c.id AND s.organization_id::text || ':' || x = ${param} LIMIT 1), false)`,
+      `EXISTS (SELECT 1 FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = c.id AND s.organization_id::text || ':' || x = ${param})`,
   },
 };
 

@@ -1,4 +1,4 @@
-import type { ConsentBasis, ConsentMethod, ConsentPurpose, Sex, Vulnerability } from './case-vocabulary.js';
+import type { ConsentBasis, ConsentMethod, ConsentPurpose, MigrantCategory, Sex, Vulnerability } from './case-vocabulary.js';
 import type { CaseField } from './case.rules.js';
 import type { Case, Contact, Household, IdentityDocument, Journey } from './case.entity.js';
 
@@ -32,6 +32,8 @@ export interface RegisterCaseInput {
   contact?: Contact;
   documents?: IdentityDocument[];
   journey?: Journey;
+  /** Issue 10: `returnee` opens reintegration. */
+  migrantCategory?: MigrantCategory;
   vulnerabilities?: Vulnerability[];
   sensitive?: SensitiveSection;
   household?: Household;
@@ -42,6 +44,7 @@ export interface UpdateCaseInput {
   contact?: Contact;
   documents?: IdentityDocument[];
   journey?: Journey;
+  migrantCategory?: MigrantCategory | null;
   vulnerabilities?: Vulnerability[];
   sensitive?: SensitiveSection;
   household?: Household;

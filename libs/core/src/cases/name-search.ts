@@ -64,6 +64,7 @@ interface CaseRow {
   status: Case['status'];
   owning_organization_id: string;
   registered_at: Date;
+  anonymized_at: Date | null;
   site_id: string;
   assigned_to: string | null;
   given_name: string;
@@ -81,18 +82,19 @@ interface CaseRow {
 }
 
 /**
- * The hits with their list-row columns, best combination first, newest first among equals.
- * `readable`: the SQL of the rules granting `record` and `vulnerabilities` (scopeWhere by field),
- * so that the row's fields are judged in the query, not by two ability checks a row.
+ * The rows of a list of case ids (`ids`: SQL with columns `id` and, for `order`, what it names)
+ * with their list-row columns and the fields the rules let them show. `readable`: the SQL of the
+ * rules granting `record` and `vulnerabilities` (scopeWhere by field), so that a row's fields are
+ * judged in the query, not by two ability checks a row.
  */
-export const nameSearchRowsSql = (caseQuery: string, limit: number, readable: { record: string; vulnerabilities: string }): string => `
-SELECT c.id, c.case_number, c.status, c.owning_organization_id, c.registered_at, c.site_id, c.assigned_to,
+export const caseRowsSql = (ids: string, order: string, readable: { record: string; vulnerabilities: string }): string => `
+SELECT c.id, c.case_number, c.status, c.owning_organization_id, c.registered_at, c.anonymized_at, c.site_id, c.assigned_to,
        c.given_name, c.family_name, c.other_names, c.sex, c.date_of_birth::text AS date_of_birth, c.birth_year,
        c.birth_date_estimated, c.nationality, c.languages, c.vulnerability_flags,
        COALESCE((${readable.record}), false) AS can_record, COALESCE((${readable.vulnerabilities}), false) AS can_vulnerabilities
-FROM (${nameSearchSql(caseQuery, limit)}) hit
+FROM (${ids}) hit
 JOIN cases c ON c.id = hit.id
-ORDER BY hit.rank, c.registered_at DESC, c.id`;
+ORDER BY ${order}`;
 
 /** A row as the case (the columns a list row shows) and the fields it may show. */
 export const caseViewFromRow = (r: CaseRow): CaseView => ({
@@ -102,6 +104,7 @@ export const caseViewFromRow = (r: CaseRow): CaseView => ({
     status: r.status,
     owningOrganizationId: r.owning_organization_id,
     registeredAt: r.registered_at,
+    anonymizedAt: r.anonymized_at,
     siteId: r.site_id,
     assignedTo: r.assigned_to,
     givenName: r.given_name,

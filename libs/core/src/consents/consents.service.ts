@@ -4,7 +4,7 @@ import { type Actor, assertCan, Clock, DomainError, validationFailed } from '@pa
 import { AuditWriter } from '../audit/audit.writer.js';
 import type { ConsentPurpose } from '../cases/case-vocabulary.js';
 import type { ConsentInput } from '../cases/case.types.js';
-import { CasesService } from '../cases/cases.service.js';
+import { assertNotAnonymized, CasesService } from '../cases/cases.service.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Consent } from './consent.entity.js';
 
@@ -22,6 +22,7 @@ export class ConsentsService {
     return this.db.transaction(async (em) => {
       const c = await this.cases.getVisible(em, actor, caseId, true);
       assertCan(actor, 'update', 'Case', c);
+      assertNotAnonymized(c);
       const orgs = [...new Set(input.organizationIds ?? [])];
       if (orgs.length && (await em.getRepository(Organization).countBy(orgs.map((id) => ({ id })))) !== orgs.length) {
         throw validationFailed([{ field: 'organizationIds', message: 'every organization must exist' }]);

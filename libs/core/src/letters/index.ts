@@ -7,3 +7,4 @@ export * from './letter-token.js';
 export * from './letter-pdf.js';
 export * from './letters.service.js';
 export * from './verify-letter.command.js';
+export * from './letters.subject-data.js';

@@ -1,6 +1,4 @@
 import countries from 'i18n-iso-countries';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { LetterHolder, LetterRoute } from './letter.entity.js';
 
 /** Everything printed on a letter: the register's data, never the case's. */
@@ -71,6 +69,9 @@ function birth(h: LetterHolder): { fr: string; en: string } {
  * fixed height and is cut with an ellipsis, so no input can push it onto a second page.
  */
 export async function renderLetterPdf(d: LetterDocument): Promise<Buffer> {
+  // Loaded on the first letter, not at start: pdfkit and qrcode hold ~25 MB an API that prints
+  // no letter does not need (issue 12, resident memory).
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const doc = new PDFDocument({
     size: 'A4',
     margin: 0,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
 import type { SigningKey } from '@passerelle/common';
 
@@ -69,3 +70,9 @@ export function tokenOf(tokenOrUrl: string): string {
     return '';
   }
 }
+
+/**
+ * What the register keeps of an anonymized case's token (issue 11): its SHA-256, not the JWS,
+ * whose payload names the holder. A printed QR code still checks against it (letters.verify).
+ */
+export const tokenDigest = (token: string) => `sha256:${createHash('sha256').update(token).digest('hex')}`;

@@ -58,7 +58,8 @@ export class Letter {
   @Column('date') validUntil: string;
   @Column('text') purpose: string;
   @Column('jsonb') route: LetterRoute;
-  @Column('jsonb') holder: LetterHolder;
+  /** Null once the case is anonymized (issue 11): the register keeps serial and validity, not the person. */
+  @Column('jsonb', { nullable: true }) holder: LetterHolder | null;
   /** The compact JWS printed in the QR code; kept so every PDF of the letter carries the same one. */
   @Column('text') verificationToken: string;
   /** The `kid` that signed it: the letters to reissue before that key is retired. */

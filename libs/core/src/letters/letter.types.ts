@@ -19,7 +19,8 @@ export interface LetterFilter {
 export interface LetterView {
   letter: Letter;
   state: LetterState;
-  verificationUrl: string;
+  /** Null once the case is anonymized: the register keeps only the token's digest. */
+  verificationUrl: string | null;
 }
 
 /**
@@ -32,7 +33,7 @@ export type LetterVerification =
   | {
       result: CheckpointResult;
       serialNumber: string;
-      holder: { fullName: string; nationality: string | null };
+      holder: { fullName: string; nationality: string | null } | null;
       issuer: { code: string; name: string };
       validFrom: string;
       validUntil: string;

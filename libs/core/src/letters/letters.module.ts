@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { lettersSubjectData } from './letters.subject-data.js';
 import { APP_CONFIG, type AppConfig, SigningKeys } from '@passerelle/common';
 import { LettersService } from './letters.service.js';
 
@@ -8,4 +10,10 @@ import { LettersService } from './letters.service.js';
   providers: [LettersService, { provide: SigningKeys, useFactory: (config: AppConfig) => new SigningKeys(config.letterSigningKey, 'LETTER_SIGNING_KEY'), inject: [APP_CONFIG] }],
   exports: [LettersService],
 })
-export class LettersModule {}
+export class LettersModule implements OnModuleInit {
+  constructor(private readonly subjectData: SubjectDataRegistry) {}
+
+  onModuleInit(): void {
+    this.subjectData.register(lettersSubjectData); // issue 11: export and anonymization
+  }
+}

@@ -30,7 +30,7 @@ import { Letter } from './letter.entity.js';
 import { renderLetterPdf } from './letter-pdf.js';
 import { LETTER_FIELDS } from './letter.rules.js';
 import { checkpointResult, letterState, maliToday, nextLetterStatus, validityErrors } from './letter-status.js';
-import { signLetterToken, verificationUrl, verifyLetterToken } from './letter-token.js';
+import { signLetterToken, tokenDigest, verificationUrl, verifyLetterToken } from './letter-token.js';
 import type { IssueLetterInput, LetterFilter, LetterVerification, LetterView, SupersedeCause } from './letter.types.js';
 
 /** What the audit trail keeps of a letter. */
@@ -183,6 +183,7 @@ export class LettersService {
   /** The letter as a one-page A4 PDF with its QR code; every download is audited (DESIGN §7). */
   async pdf(actor: Actor, id: string): Promise<{ letter: Letter; pdf: Buffer }> {
     const l = await this.getVisible(this.db.manager, actor, id);
+    if (!l.holder) throw new DomainError('CASE_ANONYMIZED', 'The case of this letter is anonymized: there is no holder to print');
     const issuedBy = l.createdBy ? await this.db.getRepository(User).findOne({ where: { id: l.createdBy }, select: { id: true, displayName: true } }) : null;
     const pdf = await renderLetterPdf({
       serialNumber: l.serialNumber,
@@ -227,14 +228,16 @@ export class LettersService {
     if (!claims) return { result: 'invalid' };
     const l = await this.db.getRepository(Letter).createQueryBuilder('l').innerJoinAndSelect('l.issuingOrganization', 'io').where('l.id = :id', { id: claims.jti }).getOne();
     if (!l) return { result: 'unknown' };
-    // Signed with our key but not the token this letter was issued with: never vouch for it.
-    if (l.verificationToken !== token) return { result: 'invalid' };
+    // Signed with our key but not the token this letter was issued with: never vouch for it. An
+    // anonymized case's letter keeps only the token's digest (issue 11).
+    if (l.verificationToken !== token && l.verificationToken !== tokenDigest(token)) return { result: 'invalid' };
     const result = checkpointResult(l, maliToday(this.clock.now()));
     await this.audit.record(null, null, 'letter.verified', this.target(l), { details: { caseId: l.caseId, serialNumber: l.serialNumber, result }, ...request });
     return {
       result,
       serialNumber: l.serialNumber,
-      holder: { fullName: l.holder.fullName, nationality: l.holder.nationality },
+      // Anonymized: the state, serial, issuer and validity, and no holder.
+      holder: l.holder ? { fullName: l.holder.fullName, nationality: l.holder.nationality } : null,
       issuer: { code: l.issuingOrganization!.code, name: l.issuingOrganization!.name },
       validFrom: l.validFrom,
       validUntil: l.validUntil,
@@ -296,7 +299,8 @@ export class LettersService {
   }
 
   private view(l: Letter): LetterView {
-    return { letter: l, state: letterState(l, maliToday(this.clock.now())), verificationUrl: verificationUrl(this.config.publicBaseUrl, l.verificationToken) };
+    const anonymized = l.holder === null;
+    return { letter: l, state: letterState(l, maliToday(this.clock.now())), verificationUrl: anonymized ? null : verificationUrl(this.config.publicBaseUrl, l.verificationToken) };
   }
 
   private target(l: Letter) {

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * The next number of a gapless per-scope, per-year series (case numbers, letter serials). The
@@ -13,4 +13,40 @@ export async function nextNumber(em: EntityManager, scope: string, year: number)
     [scope, year],
   );
   return Number(row.value);
+}
+
+interface PgPoolClient {
+  query(text: string): Promise<{ rows: { value: number | string }[] }[]>;
+  escapeLiteral(value: string): string;
+  release(err?: Error | boolean): void;
+}
+
+/**
+ * The next number of a per-scope, per-year series, taken in a transaction of its own that
+ * commits without waiting for its WAL flush, so the counter row is locked for the statement
+ * only, not until the caller's commit: concurrent registrations of an organization no longer
+ * queue on it (issue 12: 45 ms of lock wait a registration, 144/s). Not gapless: a caller whose
+ * transaction fails after taking its number leaves a gap, so take it after every validation.
+ * Never a duplicate: the caller's synchronous commit flushes the WAL up to its own commit record,
+ * the counter's included, so a durable record implies a durable counter; a crash before it loses
+ * at most numbers no record holds. One round trip (BEGIN; SET LOCAL; upsert; COMMIT).
+ */
+export async function allocateNumber(ds: DataSource, scope: string, year: number): Promise<number> {
+  const pool = (ds.driver as unknown as { master: { connect(): Promise<PgPoolClient> } }).master;
+  const client = await pool.connect();
+  let results: { rows: { value: number | string }[] }[];
+  try {
+    results = await client.query(
+      `BEGIN; SET LOCAL synchronous_commit = off;
+       INSERT INTO counters (scope, year, value) VALUES (${client.escapeLiteral(scope)}, ${Math.trunc(year)}, 1)
+       ON CONFLICT (scope, year) DO UPDATE SET value = counters.value + 1 RETURNING value;
+       COMMIT`,
+    );
+  } catch (err) {
+    // Dropped, not returned to the pool: a failed multi-statement leaves its transaction open.
+    client.release(err as Error);
+    throw err;
+  }
+  client.release();
+  return Number(results[2].rows[0].value);
 }

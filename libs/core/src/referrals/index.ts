@@ -8,3 +8,4 @@ export * from './referral.types.js';
 export * from './referrals.service.js';
 export * from './service-records.service.js';
 export * from './referrals-overdue.job.js';
+export * from './referrals.subject-data.js';

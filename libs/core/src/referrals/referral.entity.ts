@@ -8,8 +8,8 @@ import type { ReferralStatus, Urgency } from './referral-status.js';
 
 /**
  * A referral from the case's organization to another one, for a service it offers (DESIGN §4).
- * `sharedSections` always holds `identity`; the `case_shares` view (migration) turns the live
- * ones with an active referral consent into the receiver's shared view of the case.
+ * `sharedSections` always holds `identity`; the `case_shares` table (kept by triggers) holds the live
+ * ones with an active referral consent: the receiver's shared view of the case.
  */
 @Entity('referrals')
 @Index('referrals_to_created_idx', ['toOrganizationId', 'createdAt', 'id'])
@@ -17,6 +17,8 @@ import type { ReferralStatus, Urgency } from './referral-status.js';
 @Index('referrals_case_idx', ['caseId'])
 @Index('referrals_live_to_idx', { synchronize: false })
 @Index('referrals_pending_respond_by_idx', { synchronize: false })
+@Index('referrals_pending_from_idx', { synchronize: false })
+@Index('referrals_pending_to_idx', { synchronize: false })
 @Check('referrals_status_check', `status IN ('pending', 'accepted', 'declined', 'completed', 'cancelled')`)
 @Check('referrals_urgency_check', `urgency IN ('emergency', 'high', 'normal')`)
 @Check('referrals_other_org_check', `to_organization_id <> from_organization_id`)

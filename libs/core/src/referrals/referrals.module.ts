@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { referralsSubjectData } from './referrals.subject-data.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { ReferralsOverdueJob } from './referrals-overdue.job.js';
 import { ReferralsService } from './referrals.service.js';
@@ -9,4 +11,10 @@ const SERVICES = [ReferralsService, ServiceRecordsService, AlertsService, Referr
 /** Referrals, service records and alerts (issue 6); needs CasesModule. */
 @Global()
 @Module({ providers: SERVICES, exports: SERVICES })
-export class ReferralsModule {}
+export class ReferralsModule implements OnModuleInit {
+  constructor(private readonly subjectData: SubjectDataRegistry) {}
+
+  onModuleInit(): void {
+    this.subjectData.register(referralsSubjectData); // issue 11: export and anonymization
+  }
+}

@@ -5,6 +5,7 @@ import { AuditWriter, diff } from '../audit/audit.writer.js';
 import { CASE_SECTIONS } from '../cases/case-vocabulary.js';
 import type { Case } from '../cases/case.entity.js';
 import type { CaseView } from '../cases/case.types.js';
+import { CaseCloseChecks } from '../cases/case-close-checks.js';
 import { CasesService } from '../cases/cases.service.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -40,7 +41,15 @@ export class ReferralsService {
     private readonly audit: AuditWriter,
     private readonly cursors: CursorCodec,
     private readonly clock: Clock,
-  ) {}
+    closeChecks: CaseCloseChecks,
+  ) {
+    // A closed case has no live referral: the receiver would keep a shared view of a case that
+    // no one works on any more, and a pending one would stay unanswerable (409 CASE_NOT_CLOSABLE).
+    closeChecks.register(async (em, caseId) => {
+      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM referrals WHERE case_id = $1 AND status IN ('pending', 'accepted')`, [caseId]);
+      return n ? `${n} referral${n > 1 ? 's are' : ' is'} still pending or accepted: complete, decline or cancel ${n > 1 ? 'them' : 'it'} first` : null;
+    });
+  }
 
   create(actor: Actor, caseId: string, input: CreateReferralInput): Promise<ReferralView> {
     return this.db.transaction(async (em) => {

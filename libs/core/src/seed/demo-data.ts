@@ -14,6 +14,8 @@ export interface DemoOrganization {
   name: string;
   kind: OrganizationKind;
   capabilities: Capability[];
+  /** Issue 10: above this plan budget (XOF) a second manager approves. */
+  reintegrationBudgetCeilingXof?: number;
   sites: DemoSite[];
 }
 
@@ -24,6 +26,7 @@ export const DEMO_ORGANIZATIONS: DemoOrganization[] = [
     name: 'OIM Mali / IOM Mali',
     kind: 'intergovernmental',
     capabilities: ['information', 'profiling', 'health', 'psychosocial', 'documentation', 'transport', 'return', 'reintegration', 'indulgence_letter'],
+    reintegrationBudgetCeilingXof: 1_000_000,
     sites: [
       { name: 'Centre de transit OIM Gao', kind: 'transit_centre', location: { region: 'Gao', cercle: 'Gao', commune: 'Gao' }, services: ['information', 'profiling', 'health', 'psychosocial', 'documentation', 'transport', 'return', 'indulgence_letter'] },
       { name: 'Sous-bureau OIM Mopti – Douentza', kind: 'office', location: { region: 'Mopti', cercle: 'Douentza', commune: 'Douentza' }, services: ['information', 'profiling', 'indulgence_letter'] },

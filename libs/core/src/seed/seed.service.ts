@@ -67,10 +67,12 @@ export class SeedService {
     });
   }
 
-  private async ensureOrganization(em: EntityManager, o: Pick<Organization, 'code' | 'name' | 'kind' | 'capabilities'>): Promise<Organization> {
+  private async ensureOrganization(em: EntityManager, o: Pick<Organization, 'code' | 'name' | 'kind' | 'capabilities'> & { reintegrationBudgetCeilingXof?: number }): Promise<Organization> {
     const existing = await em.findOneBy(Organization, { code: o.code });
     if (existing) return existing;
-    const org = await em.save(em.create(Organization, { code: o.code, name: o.name, kind: o.kind, capabilities: o.capabilities, active: true }));
+    const org = await em.save(
+      em.create(Organization, { code: o.code, name: o.name, kind: o.kind, capabilities: o.capabilities, reintegrationBudgetCeilingXof: o.reintegrationBudgetCeilingXof ?? null, active: true }),
+    );
     await this.audit.record(em, systemActor(), 'organization.created', { type: 'Organization', id: org.id, organizationId: org.id }, { details: { seeded: true } });
     return org;
   }

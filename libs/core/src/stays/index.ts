@@ -5,3 +5,4 @@ export * from './stay.rules.js';
 export * from './stay.types.js';
 export * from './stays.service.js';
 export * from './stays-alerts.job.js';
+export * from './stays.subject-data.js';

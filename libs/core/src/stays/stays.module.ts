@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { staysSubjectData } from './stays.subject-data.js';
 import { StaysAlertsJob } from './stays-alerts.job.js';
 import { StaysService } from './stays.service.js';
 
@@ -6,4 +8,10 @@ const SERVICES = [StaysService, StaysAlertsJob];
 
 /** Shelter stays (issue 7); needs CasesModule (close checks), AuditModule and JobsModule, all global. */
 @Module({ providers: SERVICES, exports: SERVICES })
-export class StaysModule {}
+export class StaysModule implements OnModuleInit {
+  constructor(private readonly subjectData: SubjectDataRegistry) {}
+
+  onModuleInit(): void {
+    this.subjectData.register(staysSubjectData); // issue 11: export and anonymization
+  }
+}

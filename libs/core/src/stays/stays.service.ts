@@ -88,21 +88,38 @@ export class StaysService implements OnModuleInit {
     return this.db.transaction(async (em) => {
       const stay = await this.getVisible(em, actor, id, true);
       assertCan(actor, 'checkOut', 'Stay', stay);
-      const before = snapshot(stay);
-      const now = this.clock.now();
-      Object.assign(stay, { status: nextStayStatus(stay.status, 'checkOut'), checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
-      await em.update(Stay, { id: stay.id }, { status: stay.status, checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
-      const view = await this.viewOf(em, actor, stay);
-      const lapsed = view.extensions.filter((x) => x.status === 'pending');
-      for (const x of lapsed) {
-        Object.assign(x, { status: nextExtensionStatus(x.status, 'cancel'), decidedAt: now });
-        await em.update(StayExtension, { id: x.id }, { status: x.status, decidedAt: now });
-      }
-      await this.audit.record(em, actor, 'stay.checked_out', this.target(stay), {
-        changes: diff(before, snapshot(stay)),
-        details: { caseId: stay.caseId, ...(lapsed.length ? { cancelledExtensionIds: lapsed.map((x) => x.id) } : {}) },
-      });
-      return view;
+      await this.end(em, actor, stay, {});
+      return this.viewOf(em, actor, stay);
+    });
+  }
+
+  /**
+   * Issue 9: the migrant left on their return, so their active stay ends, wherever it is — also
+   * at another organization's shelter, which the returning organization cannot see: this is the
+   * departure's consequence, not the actor's own check-out. Runs in the departure's transaction
+   * (the caller has locked the case row and checked the departure); the stay row is locked.
+   */
+  async checkOutForDeparture(em: EntityManager, actor: Actor, caseId: string): Promise<Stay | null> {
+    const stay = await em.getRepository(Stay).createQueryBuilder('st').where(`st.case_id = :caseId AND st.status = 'active'`, { caseId }).setLock('pessimistic_write').getOne();
+    if (!stay) return null;
+    await this.end(em, actor, stay, { cause: 'departed' });
+    return stay;
+  }
+
+  /** Checks the stay out now; its pending extension requests lapse. */
+  private async end(em: EntityManager, actor: Actor, stay: Stay, details: Record<string, unknown>): Promise<void> {
+    const before = snapshot(stay);
+    const now = this.clock.now();
+    Object.assign(stay, { status: nextStayStatus(stay.status, 'checkOut'), checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
+    await em.update(Stay, { id: stay.id }, { status: stay.status, checkedOutAt: now, checkedOutBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
+    const lapsed = await em.getRepository(StayExtension).createQueryBuilder('x').where(`x.stay_id = :id AND x.status = 'pending'`, { id: stay.id }).getMany();
+    for (const x of lapsed) {
+      Object.assign(x, { status: nextExtensionStatus(x.status, 'cancel'), decidedAt: now });
+      await em.update(StayExtension, { id: x.id }, { status: x.status, decidedAt: now });
+    }
+    await this.audit.record(em, actor, 'stay.checked_out', this.target(stay), {
+      changes: diff(before, snapshot(stay)),
+      details: { caseId: stay.caseId, ...details, ...(lapsed.length ? { cancelledExtensionIds: lapsed.map((x) => x.id) } : {}) },
     });
   }
 

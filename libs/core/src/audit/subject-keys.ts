@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock, FieldCipher } from '@passerelle/common';
+
+const aadOf = (caseId: string) => `subject-key:${caseId}`;
+
+interface KeyRow {
+  case_id: string;
+  key_id: string;
+  wrapped_key: Buffer;
+}
+
+/**
+ * One random AES-256 data key per case (`subject_keys`), wrapped under the configured master key
+ * (DATA_ENCRYPTION_KEY, FieldCipher): the audit trail's personal values are sealed under it.
+ * Destroying the key (anonymization) erases them from the append-only trail without touching a
+ * row of it — crypto-shredding (issue 11). Made on the first event that needs it.
+ */
+@Injectable()
+export class SubjectKeys {
+  constructor(
+    private readonly db: DataSource,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The case's data key, made now if it has none. Concurrent first writers agree on one key. */
+  async forWrite(em: EntityManager, caseId: string): Promise<Buffer> {
+    const fresh = randomBytes(32);
+    const wrapped = this.cipher.encrypt(fresh.toString('base64'), aadOf(caseId));
+    // Inserted, or the one already visible; one committed by a concurrent writer after this
+    // statement's snapshot is read by the second SELECT.
+    let [row]: KeyRow[] = await em.query(
+      `WITH made AS (
+         INSERT INTO subject_keys (case_id, key_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (case_id) DO NOTHING RETURNING case_id, key_id, wrapped_key)
+       SELECT case_id, key_id, wrapped_key FROM made
+       UNION ALL
+       SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = $1
+       LIMIT 1`,
+      [caseId, wrapped.keyId, wrapped.data, this.clock.now()],
+    );
+    if (!row) [row] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = $1', [caseId]);
+    if (!row) throw new Error(`no subject key for case ${caseId}`);
+    return this.unwrap(row);
+  }
+
+  /** The data keys that still exist, by case id; a destroyed one is simply absent. */
+  async forRead(em: EntityManager, caseIds: readonly string[]): Promise<Map<string, Buffer>> {
+    if (!caseIds.length) return new Map();
+    const rows: KeyRow[] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = ANY($1::uuid[])', [[...new Set(caseIds)]]);
+    return new Map(rows.map((r) => [r.case_id, this.unwrap(r)]));
+  }
+
+  /** Crypto-shredding: the database refuses it unless the cases are anonymized (trigger subject_keys_guard). */
+  async destroy(em: EntityManager, caseIds: readonly string[]): Promise<number> {
+    if (!caseIds.length) return 0;
+    const [, n] = await em.query('DELETE FROM subject_keys WHERE case_id = ANY($1::uuid[])', [[...caseIds]]);
+    return Number(n ?? 0);
+  }
+
+  /** Re-wraps keys wrapped under an older master key (key rotation, with cases.reencrypt-sensitive). */
+  async rewrap(batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.transaction(async (em) => {
+        const rows: KeyRow[] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED', [this.cipher.currentKeyId, batch]);
+        for (const r of rows) {
+          const sealed = this.cipher.encrypt(this.unwrap(r).toString('base64'), aadOf(r.case_id));
+          await em.query('UPDATE subject_keys SET key_id = $2, wrapped_key = $3 WHERE case_id = $1', [r.case_id, sealed.keyId, sealed.data]);
+        }
+        return rows.length;
+      });
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
+  private unwrap(r: KeyRow): Buffer {
+    return Buffer.from(this.cipher.decrypt<string>({ keyId: r.key_id, data: r.wrapped_key }, aadOf(r.case_id)), 'base64');
+  }
+}

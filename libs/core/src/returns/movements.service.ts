@@ -1,0 +1,246 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { AuditWriter, diff } from '../audit/audit.writer.js';
+import { nextNumber } from '../numbering/counters.js';
+import { Organization } from '../organizations/organization.entity.js';
+import { manifestCsv, renderManifestPdf } from './manifest.js';
+import { Movement, type Return } from './return.entity.js';
+import { MOVEMENT_FIELDS } from './return.rules.js';
+import { nextMovementStatus, nextReturnStatus } from './return-status.js';
+import type { CreateMovementInput, ManifestRow, MovementFilter, MovementView } from './return.types.js';
+import { requireCapability, ReturnsService } from './returns.service.js';
+
+const snapshot = (m: Movement) => ({
+  status: m.status,
+  reference: m.reference,
+  departureDate: m.departureDate,
+  carrier: m.carrier,
+  vehicle: m.vehicle,
+  escortStaff: m.escortStaff,
+  departedAt: m.departedAt?.toISOString() ?? null,
+});
+
+const target = (m: Movement) => ({ type: 'Movement', id: m.id, organizationId: m.owningOrganizationId });
+
+/**
+ * Movements (convoys, DESIGN §6): approved returns of one organization leaving together, managed
+ * by its managers. A movement's events are written once per return in it, with `details.caseId`,
+ * so each case's timeline shows the convoy it left with. Departing the movement departs all its
+ * returns in one transaction (ReturnsService.departLocked), or none.
+ */
+@Injectable()
+export class MovementsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly returns: ReturnsService,
+    private readonly audit: AuditWriter,
+    private readonly cursors: CursorCodec,
+    private readonly clock: Clock,
+  ) {}
+
+  create(actor: Actor, input: CreateMovementInput): Promise<MovementView> {
+    requireCapability(actor);
+    assertCan(actor, 'create', 'Movement', { owningOrganizationId: actor.organizationId });
+    return this.db.transaction(async (em) => {
+      const returns = await this.lockJoining(em, actor, input.returnIds, null);
+      const org = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
+      const now = this.clock.now();
+      const year = now.getUTCFullYear();
+      const reference = `${org.code}-MV-${year}-${String(await nextNumber(em, `movement:${org.id}`, year)).padStart(5, '0')}`;
+      const m = em.create(Movement, {
+        reference,
+        owningOrganizationId: org.id,
+        status: 'planned',
+        departureDate: input.departureDate,
+        carrier: input.carrier.trim(),
+        vehicle: input.vehicle?.trim() || null,
+        escortStaff: (input.escortStaff ?? []).map((s) => s.trim()).filter(Boolean),
+        departedAt: null,
+        departedBy: null,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: actor.userId,
+        updatedBy: actor.userId,
+      });
+      await em.insert(Movement, m);
+      for (const r of returns) await this.join(em, actor, m, r, 'movement.created', diff(null, snapshot(m)));
+      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+    });
+  }
+
+  /** Puts an approved return of the organization in a planned movement. */
+  addReturn(actor: Actor, id: string, returnId: string): Promise<MovementView> {
+    return this.edit(actor, id, async (em, m) => {
+      const [r] = await this.lockJoining(em, actor, [returnId], m.id);
+      if (r.movementId !== m.id) await this.join(em, actor, m, r, 'movement.return_added');
+    });
+  }
+
+  /** Takes a return out of a planned movement; it stays approved and may leave another way. */
+  removeReturn(actor: Actor, id: string, returnId: string): Promise<MovementView> {
+    return this.edit(actor, id, async (em, m) => {
+      const r = await this.returns.getVisible(em, actor, returnId, true);
+      if (r.movementId !== m.id) throw new DomainError('NOT_FOUND', 'This return is not in this movement');
+      const version = r.version;
+      r.movementId = null;
+      await this.returns.write(em, actor, r, version);
+      await this.audit.record(em, actor, 'movement.return_removed', target(m), { details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
+    });
+  }
+
+  /**
+   * The convoy leaves: every return in it departs (requirements and consent checked for all
+   * first), each migrant's stay ends and active letter is superseded — one transaction.
+   */
+  depart(actor: Actor, id: string): Promise<MovementView> {
+    return this.db.transaction(async (em) => {
+      const m = await this.getVisible(em, actor, id, true); // 404
+      requireCapability(actor);
+      assertCan(actor, 'depart', 'Movement', m); // 403
+      const status = nextMovementStatus(m.status, 'depart'); // 409
+      const returns = await this.lockedReturnsOf(em, actor, m.id);
+      if (!returns.length) throw new DomainError('CONFLICT', 'The movement has no returns: add approved returns before it departs');
+      for (const r of returns) assertCan(actor, 'depart', 'Return', r);
+      const before = snapshot(m);
+      const effects = await this.returns.departLocked(em, actor, returns, m);
+      const now = this.clock.now();
+      Object.assign(m, { status, departedAt: now, departedBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
+      await em.update(Movement, { id: m.id }, { status, departedAt: now, departedBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
+      const changes = diff(before, snapshot(m));
+      for (const r of returns) {
+        await this.audit.record(em, actor, 'movement.departed', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference, ...effects.get(r.id) } });
+      }
+      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<MovementView> {
+    const m = await this.getVisible(this.db.manager, actor, id);
+    return { movement: m, returns: await this.returnsOf(this.db.manager, actor, m.id) };
+  }
+
+  list(actor: Actor, filter: MovementFilter, page: PageRequest): Promise<Page<Movement>> {
+    const qb = this.visible(this.db.manager, actor);
+    if (filter.status) qb.andWhere('mv.status = :status', { status: filter.status });
+    return paginate<Movement>(
+      qb,
+      page,
+      { list: 'movements', columns: [{ expr: 'mv.departure_date', cast: 'date' }, { expr: 'mv.id', cast: 'uuid' }], direction: 'DESC', keyOf: (m) => [m.departureDate, m.id] },
+      this.cursors,
+    );
+  }
+
+  /**
+   * The manifest (DESIGN §6): one row per migrant of the movement, in case-number order. It lists
+   * names and travel documents: every download is audited on each case's trail (DESIGN §7).
+   */
+  async manifest(actor: Actor, id: string, format: 'csv' | 'pdf'): Promise<{ movement: Movement; body: Buffer }> {
+    const m = await this.getVisible(this.db.manager, actor, id);
+    const rows = await this.manifestRows(m);
+    const body = format === 'csv' ? Buffer.from(manifestCsv(rows), 'utf8') : await renderManifestPdf(m, rows, this.clock.now());
+    await this.db.transaction(async (em) => {
+      for (const r of await this.returnsOf(em, actor, m.id)) {
+        await this.audit.record(em, actor, 'movement.manifest_viewed', target(m), { details: { caseId: r.caseId, returnId: r.id, reference: m.reference, format } });
+      }
+    });
+    return { movement: m, body };
+  }
+
+  async manifestRows(m: Movement): Promise<ManifestRow[]> {
+    const rows: {
+      case_number: string;
+      given_name: string;
+      family_name: string;
+      sex: ManifestRow['sex'];
+      date_of_birth: string | null;
+      birth_year: number | null;
+      birth_date_estimated: boolean;
+      nationality: string | null;
+      destination_country: string;
+      destination_locality: string;
+      travel_document: { type: string; number: string } | null;
+      escort_required: boolean;
+    }[] = await this.db.query(
+      `SELECT c.case_number, c.given_name, c.family_name, c.sex, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, c.birth_year, c.birth_date_estimated,
+              c.nationality, rt.destination_country, rt.destination_locality, rt.travel_document, rt.escort_required
+       FROM returns rt JOIN cases c ON c.id = rt.case_id
+       WHERE rt.movement_id = $1
+       ORDER BY c.case_number`,
+      [m.id],
+    );
+    return rows.map((r) => ({
+      movementDate: m.departureDate,
+      carrier: m.carrier,
+      vehicle: m.vehicle ?? '',
+      caseNumber: r.case_number,
+      fullName: `${r.given_name} ${r.family_name}`,
+      sex: r.sex,
+      dateOfBirth: r.date_of_birth ? `${r.date_of_birth}${r.birth_date_estimated ? ' (estimated)' : ''}` : r.birth_year ? `${r.birth_year} (year only)` : '',
+      nationality: r.nationality ?? '',
+      destinationCountry: r.destination_country,
+      destinationLocality: r.destination_locality,
+      travelDocumentType: r.travel_document?.type ?? '',
+      travelDocumentNumber: r.travel_document?.number ?? '',
+      escortRequired: r.escort_required,
+    }));
+  }
+
+  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Movement> {
+    const qb = this.visible(em, actor).andWhere('mv.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    const m = await qb.getOne();
+    if (!m) throw new DomainError('NOT_FOUND', 'Movement not found');
+    return m;
+  }
+
+  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Movement> {
+    return readableBy(em, actor, Movement, 'Movement', 'mv', MOVEMENT_FIELDS);
+  }
+
+  /** A change of a planned movement's returns, under its row lock (404 → 403 → 409). */
+  private edit(actor: Actor, id: string, apply: (em: EntityManager, m: Movement) => Promise<void>): Promise<MovementView> {
+    return this.db.transaction(async (em) => {
+      const m = await this.getVisible(em, actor, id, true);
+      requireCapability(actor);
+      assertCan(actor, 'update', 'Movement', m);
+      nextMovementStatus(m.status, 'edit');
+      await apply(em, m);
+      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+    });
+  }
+
+  /**
+   * Locks the returns to put in a movement, in id order: each one the actor may see (404, as for
+   * the case of a check-in: no existence leak), approved (409 INVALID_TRANSITION), in no other
+   * movement (409).
+   */
+  private async lockJoining(em: EntityManager, actor: Actor, ids: string[], movementId: string | null): Promise<Return[]> {
+    const unique = [...new Set(ids)].sort();
+    if (!unique.length) throw validationFailed([{ field: 'returnIds', message: 'must name at least one approved return' }]);
+    const found: Return[] = [];
+    for (const id of unique) {
+      const r = await this.returns.getVisible(em, actor, id, true);
+      assertCan(actor, 'depart', 'Return', r);
+      nextReturnStatus(r.status, 'join');
+      if (r.movementId && r.movementId !== movementId) throw new DomainError('CONFLICT', `The return of ${r.caseNumber} is already in another movement: take it out of that one first`, undefined, { returnId: r.id, movementId: r.movementId });
+      found.push(r);
+    }
+    return found;
+  }
+
+  private async join(em: EntityManager, actor: Actor, m: Movement, r: Return, action: string, changes: ReturnType<typeof diff> | null = null): Promise<void> {
+    const version = r.version;
+    r.movementId = m.id;
+    await this.returns.write(em, actor, r, version);
+    await this.audit.record(em, actor, action, target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
+  }
+
+  private returnsOf(em: EntityManager, actor: Actor, movementId: string): Promise<Return[]> {
+    return this.returns.visible(em, actor).andWhere('rt.movement_id = :movementId', { movementId }).orderBy('rt.id').getMany();
+  }
+
+  private lockedReturnsOf(em: EntityManager, actor: Actor, movementId: string): Promise<Return[]> {
+    return this.returns.visible(em, actor).andWhere('rt.movement_id = :movementId', { movementId }).orderBy('rt.id').setLock('pessimistic_write', undefined, ['rt']).getMany();
+  }
+}

@@ -1,0 +1,32 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AuditPrivacy } from '../audit/audit-personal.js';
+import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { StaysModule } from '../stays/stays.module.js';
+import { MovementsService } from './movements.service.js';
+import { ReturnsService } from './returns.service.js';
+import { returnsSubjectData } from './returns.subject-data.js';
+
+const SERVICES = [ReturnsService, MovementsService];
+
+/**
+ * Voluntary returns and movements (issue 9); needs CasesModule (close checks, consents,
+ * screenings), LettersModule, AuditModule (global) and StaysModule (a departure ends the stay).
+ */
+@Module({ imports: [StaysModule], providers: SERVICES, exports: SERVICES })
+export class ReturnsModule implements OnModuleInit {
+  constructor(
+    private readonly subjectData: SubjectDataRegistry,
+    private readonly auditPrivacy: AuditPrivacy,
+  ) {}
+
+  onModuleInit(): void {
+    // Issue 11: export and anonymization; the audit keeps the coded values in clear, the rest
+    // (locality, travel document, legs, escort, reasons, who confirmed the arrival) is sealed.
+    this.subjectData.register(returnsSubjectData);
+    this.auditPrivacy.register('Return', { changes: ['status', 'destinationCountry', 'mode', 'escortRequired', 'pocketMoneyXof', 'movementId', 'arrivedAt'], details: ['stayId', 'letterId'] });
+    this.auditPrivacy.register('Movement', {
+      changes: ['status', 'reference', 'departureDate', 'carrier', 'vehicle', 'escortStaff', 'departedAt'],
+      details: ['returnId', 'reference', 'movementId', 'movementReference', 'format'],
+    });
+  }
+}
