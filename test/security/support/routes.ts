@@ -199,6 +199,129 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/letters/{id}/revoke': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: await w.freshLetter() }, body: { reason: 'issued in error' } }) },
   'GET /api/v1/public/letters/verify': { owner: 'anonymous', directory: true, setup: (w) => ({ query: { token: w.homeLetter.verificationToken } }) },
   'GET /api/v1/public/letters/keys': { owner: 'anonymous', directory: true },
+
+  // Reports (issue 11): aggregated and de-identified, always of the caller's own organization.
+  'GET /api/v1/reports/flows': { owner: 'home:analyst' },
+  'GET /api/v1/reports/flows.csv': { owner: 'home:analyst' },
+  'GET /api/v1/reports/referrals': { owner: 'home:analyst' },
+  'GET /api/v1/reports/referrals.csv': { owner: 'home:analyst' },
+  'GET /api/v1/reports/shelter': { owner: 'home:analyst' },
+  'GET /api/v1/reports/shelter.csv': { owner: 'home:analyst' },
+  'GET /api/v1/reports/summary': { owner: 'home:analyst' },
+
+  // Voluntary returns (issue 9): the case's organization's; the home caseworker submits, managers
+  // approve or reject (maker-checker). Movements (convoys) are managers' only.
+  'POST /api/v1/cases/{id}/returns': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({
+      params: { id: await w.freshCase() },
+      body: {
+        destinationCountry: 'GIN',
+        destinationLocality: `Kankan ${w.unique()}`,
+        mode: 'road',
+        travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
+        legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
+      },
+    }),
+  },
+  'GET /api/v1/cases/{id}/returns': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
+  'GET /api/v1/returns': { owner: 'home:caseworker' },
+  'GET /api/v1/returns/{id}': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
+  'PATCH /api/v1/returns/{id}': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ params: { id: await w.freshReturn() }, body: { destinationLocality: `Siguiri ${w.unique()}` }, headers: { 'if-match': '"1"' } }),
+  },
+  'POST /api/v1/returns/{id}/submit': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: await w.freshReturn() } }) },
+  'POST /api/v1/returns/{id}/approve': { owner: 'home:manager', privileged: ['manager'], setup: async (w) => ({ params: { id: await w.freshReturn('submitted') } }) },
+  'POST /api/v1/returns/{id}/reject': {
+    owner: 'home:manager',
+    privileged: ['manager'],
+    setup: async (w) => ({ params: { id: await w.freshReturn('submitted') }, body: { reason: `unsafe route (${w.unique()})` } }),
+  },
+  'POST /api/v1/returns/{id}/depart': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: await w.freshReturn('approved') } }) },
+  'POST /api/v1/returns/{id}/arrive': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ params: { id: await w.freshReturn('departed') }, body: { arrivedAt: new Date().toISOString(), confirmedBy: 'OIM Kankan' } }),
+  },
+  'POST /api/v1/returns/{id}/cancel': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: await w.freshReturn() }, body: { reason: 'changed their mind' } }) },
+  'POST /api/v1/movements': { owner: 'home:manager', setup: async (w) => ({ body: { departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [await w.freshReturn('approved')] } }) },
+  'GET /api/v1/movements': { owner: 'home:manager' },
+  'GET /api/v1/movements/{id}': { owner: 'home:manager' },
+  'POST /api/v1/movements/{id}/returns': { owner: 'home:manager', setup: async (w) => ({ params: { id: (await w.freshMovement()).id }, body: { returnId: await w.freshReturn('approved') } }) },
+  'DELETE /api/v1/movements/{id}/returns/{returnId}': { owner: 'home:manager', setup: async (w) => ({ params: await w.freshMovement() }) },
+  'POST /api/v1/movements/{id}/depart': { owner: 'home:manager', setup: async (w) => ({ params: { id: (await w.freshMovement()).id } }) },
+  'GET /api/v1/movements/{id}/manifest.csv': { owner: 'home:manager' },
+  'GET /api/v1/movements/{id}/manifest.pdf': { owner: 'home:manager' },
+
+  // Reintegration (issue 10): plans follow their case; another home manager (the planner) submits,
+  // the home manager approves or rejects. Scoring schemes and the budget ceiling: org admins.
+  'POST /api/v1/cases/{id}/reintegration-plan': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ params: { id: await w.freshReturnee() }, body: { summary: `Back home (${w.unique()})` } }),
+  },
+  'GET /api/v1/cases/{id}/reintegration-plan': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: (w) => ({ params: { id: w.homePlan.caseId } }) },
+  'GET /api/v1/cases/{id}/reintegration-scores': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: (w) => ({ params: { id: w.homePlan.caseId } }) },
+  'GET /api/v1/reintegration-plans': { owner: 'home:caseworker' },
+  'GET /api/v1/reintegration-plans/{id}': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
+  'PATCH /api/v1/reintegration-plans/{id}': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ body: { summary: `Wants a market garden (${w.unique()})` }, headers: { 'if-match': `"${await w.planVersion(w.homePlan.id)}"` } }),
+  },
+  'POST /api/v1/reintegration-plans/{id}/items': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: (w) => ({ body: w.planItem() }) },
+  'PATCH /api/v1/reintegration-plans/{id}/items/{itemId}': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: await w.freshPlan(), body: { budgetXof: 300000 } }) },
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/deliver': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ params: await w.freshPlan('approved'), body: { deliveredOn: '2026-01-15', evidenceNote: `Kit handed over (${w.unique()})` } }),
+  },
+  'POST /api/v1/reintegration-plans/{id}/items/{itemId}/cancel': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: async (w) => ({ params: await w.freshPlan(), body: { reason: 'not needed any more' } }),
+  },
+  'POST /api/v1/reintegration-plans/{id}/submit': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: (await w.freshPlan()).id } }) },
+  'POST /api/v1/reintegration-plans/{id}/approve': { owner: 'home:manager', privileged: ['manager'], setup: async (w) => ({ params: { id: (await w.freshPlan('submitted')).id } }) },
+  'POST /api/v1/reintegration-plans/{id}/reject': {
+    owner: 'home:manager',
+    privileged: ['manager'],
+    setup: async (w) => ({ params: { id: (await w.freshPlan('submitted')).id }, body: { reason: 'budget not justified' } }),
+  },
+  'POST /api/v1/reintegration-plans/{id}/complete': { owner: 'home:caseworker', sameOrg: ['home:manager'], setup: async (w) => ({ params: { id: (await w.freshPlan('in_progress')).id } }) },
+  'POST /api/v1/reintegration-plans/{id}/visits': {
+    owner: 'home:caseworker',
+    sameOrg: ['home:manager'],
+    setup: () => ({ body: { visitDate: '2026-01-15', visitType: 'baseline', visitedBy: 'Field officer', answers: {} } }),
+  },
+  'GET /api/v1/reintegration-plans/{id}/visits': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
+  'GET /api/v1/reintegration-plans/{id}/timeline': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
+  // No personal data: every user reads the shipped schemes and their own organization's.
+  'GET /api/v1/scoring-schemes': { owner: 'home:caseworker', directory: true },
+  'GET /api/v1/scoring-schemes/{id}': { owner: 'home:org_admin', sameOrg: ['home:caseworker', 'home:manager', 'home:analyst', 'home:auditor', 'home:outsider'] },
+  'POST /api/v1/scoring-schemes': { owner: 'home:org_admin', privileged: ['org_admin'], setup: (w) => ({ body: w.schemeBody() }) },
+  // Each organization's budget ceiling is public, set by its own admin.
+  'GET /api/v1/organizations/{id}/reintegration-settings': { owner: 'home:caseworker', directory: true },
+  'PATCH /api/v1/organizations/{id}/reintegration-settings': {
+    owner: 'home:org_admin',
+    privileged: ['org_admin'],
+    setup: (w) => ({ body: { budgetCeilingXof: 1_000_000 + Number.parseInt(w.unique(), 16) % 100_000 } }),
+  },
+
+  // Data protection (issue 11): the subject-access export and early anonymization are the owning
+  // organization's managers'; another manager (the requester) asks, the home manager decides.
+  'GET /api/v1/cases/{id}/export': { owner: 'home:manager' },
+  'POST /api/v1/cases/{id}/anonymization-requests': { owner: 'home:manager', setup: async (w) => ({ params: { id: await w.freshClosedCase() } }) },
+  'GET /api/v1/anonymization-requests': { owner: 'home:manager' },
+  'POST /api/v1/anonymization-requests/{id}/approve': { owner: 'home:manager', privileged: ['manager'], setup: async (w) => ({ params: { id: await w.freshAnonymizationRequest() } }) },
+  'POST /api/v1/anonymization-requests/{id}/reject': {
+    owner: 'home:manager',
+    privileged: ['manager'],
+    setup: async (w) => ({ params: { id: await w.freshAnonymizationRequest() }, body: { reason: `kept for the return follow-up (${w.unique()})` } }),
+  },
 };
 
 /**
@@ -208,5 +331,5 @@ export const ROUTES: Record<string, RouteSpec> = {
 export const isPrivileged = (route: string): boolean => {
   const [method, path] = route.split(' ');
   if (/\/(approve|reject|assign|close|reopen|accept|decline)$/.test(path)) return true;
-  return method !== 'GET' && /^\/api\/v1\/(organizations|users|sites)(\/|$)/.test(path);
+  return method !== 'GET' && /^\/api\/v1\/(organizations|users|sites|scoring-schemes)(\/|$)/.test(path);
 };

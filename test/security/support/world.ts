@@ -63,6 +63,14 @@ export interface World {
   homeStay: string;
   homeLetter: { id: string; verificationToken: string };
   homeAlert: string;
+  /** Home's draft return (/returns/{id}), planned movement (/movements/{id}), draft plan on a returnee case, and scoring scheme. */
+  homeReturn: string;
+  homeMovement: string;
+  homePlan: { id: string; caseId: string };
+  homeScheme: string;
+  /** Home managers who are not callers: they prepare the plans and request the anonymizations the callers decide (maker-checker). */
+  planner: TestUser;
+  requester: TestUser;
   /** Ids of home's private records: none may appear in what a stranger reads. */
   secrets(): string[];
   as(caller: Caller): ReturnType<typeof as>;
@@ -74,6 +82,18 @@ export interface World {
   freshExtension(): Promise<{ id: string; extId: string }>;
   freshLetter(): Promise<string>;
   freshAlert(): Promise<string>;
+  /** A return of a fresh eligible case: drafted by the home manager, submitted by the home caseworker, approved by the home manager. */
+  freshReturn(status?: 'draft' | 'submitted' | 'approved' | 'departed'): Promise<string>;
+  freshMovement(): Promise<{ id: string; returnId: string }>;
+  freshReturnee(): Promise<string>;
+  /** A plan with one planned item, prepared by the planner; approved by the home manager. */
+  freshPlan(status?: 'draft' | 'submitted' | 'approved' | 'in_progress'): Promise<{ id: string; itemId: string }>;
+  planItem(): { type: string; description: string; budgetXof: number };
+  planVersion(id: string): Promise<number>;
+  schemeBody(): Record<string, unknown>;
+  freshClosedCase(): Promise<string>;
+  /** A pending anonymization request (by the requester) of a fresh closed case. */
+  freshAnonymizationRequest(): Promise<string>;
   freshSession(): Promise<TestUser>;
   freshOrg(): Promise<TestOrg>;
   /** A fresh office of "home". */
@@ -145,6 +165,72 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
       [users.get('home:caseworker')!.user.id, home.org.id, liveReferral, `security:${unique()}`],
     ))!.id;
 
+  const RETURN_BODY = {
+    destinationCountry: 'GIN',
+    destinationLocality: 'Kankan',
+    mode: 'road',
+    travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
+    legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
+  };
+  const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> => {
+    const caseId = await freshCase();
+    await mgr().post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
+    await mgr()
+      .post(`/api/v1/cases/${caseId}/screenings`)
+      .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
+      .expect(201);
+    const id = (await mgr().post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
+    const cw = asCaller('home:caseworker');
+    if (status !== 'draft') await cw.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
+    if (status === 'approved' || status === 'departed') await mgr().post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
+    if (status === 'departed') await cw.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
+    return id;
+  };
+  const freshMovement = async (): Promise<{ id: string; returnId: string }> => {
+    const returnId = await freshReturn('approved');
+    const id = (await mgr().post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
+    return { id, returnId };
+  };
+  const planner = await makeUser(t, home, ['manager'], { siteIds: [home.sites[0].id] });
+  const requester = await makeUser(t, home, ['manager'], { siteIds: [home.sites[0].id] });
+  const asPlanner = () => as(t, planner);
+  const freshReturnee = async (): Promise<string> => {
+    const id = (await asPlanner().post('/api/v1/cases').send({ ...newCaseBody(), migrantCategory: 'returnee' }).expect(201)).body.id;
+    await asPlanner().post(`/api/v1/cases/${id}/consents`).send({ purpose: 'reintegration', basis: 'consent', method: 'signed' }).expect(201);
+    return id;
+  };
+  const planItem = () => ({ type: 'market_gardening', description: `Market garden kit (${unique()})`, budgetXof: 250000 });
+  const freshPlan = async (status: 'draft' | 'submitted' | 'approved' | 'in_progress' = 'draft'): Promise<{ id: string; itemId: string }> => {
+    const caseId = await freshReturnee();
+    const id = (await asPlanner().post(`/api/v1/cases/${caseId}/reintegration-plan`).send({}).expect(201)).body.id;
+    const itemId = (await asPlanner().post(`/api/v1/reintegration-plans/${id}/items`).send(planItem()).expect(201)).body.id;
+    if (status !== 'draft') await asPlanner().post(`/api/v1/reintegration-plans/${id}/submit`).expect(200);
+    if (status === 'approved' || status === 'in_progress') await mgr().post(`/api/v1/reintegration-plans/${id}/approve`).expect(200);
+    if (status === 'in_progress') await asPlanner().post(`/api/v1/reintegration-plans/${id}/items/${itemId}/cancel`).send({ reason: 'not needed' }).expect(200);
+    return { id, itemId };
+  };
+  const schemeBody = () => ({
+    name: `security-scheme-${unique()}`,
+    version: 1,
+    source: 'Test weights, not IOM’s',
+    official: false,
+    scales: { yn: [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }] },
+    indicators: [
+      { code: 'e1', dimension: 'economic', label: 'E1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+      { code: 's1', dimension: 'social', label: 'S1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+      { code: 'p1', dimension: 'psychosocial', label: 'P1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+    ],
+    dimensionFormula: 'weighted_mean',
+    composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
+  });
+  const freshClosedCase = async (): Promise<string> => {
+    const id = await freshCase();
+    await mgr().post(`/api/v1/cases/${id}/close`).send({ reason: 'continued_journey' }).expect(200);
+    return id;
+  };
+  const freshAnonymizationRequest = async (): Promise<string> =>
+    (await as(t, requester).post(`/api/v1/cases/${await freshClosedCase()}/anonymization-requests`).send().expect(201)).body.id;
+
   const homeCase = await freshCase();
   const referredCase = await referableCase();
   const liveReferral = (await mgr().post(`/api/v1/cases/${referredCase}/referrals`).send(referralBody()).expect(201)).body.id as string;
@@ -157,6 +243,11 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
   const homeStay = await freshStay();
   const homeLetter = (await mgr().post(`/api/v1/cases/${homeCase}/letters`).send(letterBody()).expect(201)).body;
   const homeAlert = await freshAlert();
+  const homeReturn = await freshReturn();
+  const homeMovement = (await freshMovement()).id;
+  const planCase = await freshReturnee();
+  const homePlan = { id: (await asPlanner().post(`/api/v1/cases/${planCase}/reintegration-plan`).send({}).expect(201)).body.id as string, caseId: planCase };
+  const homeScheme = (await asCaller('home:org_admin').post('/api/v1/scoring-schemes').send(schemeBody()).expect(201)).body.id as string;
 
   return {
     t,
@@ -174,7 +265,13 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     homeStay,
     homeLetter,
     homeAlert,
-    secrets: () => [homeCase, referredCase, liveReferral, homeActivity, homeStay, homeLetter.id, homeAlert],
+    homeReturn,
+    homeMovement,
+    homePlan,
+    homeScheme,
+    planner,
+    requester,
+    secrets: () => [homeCase, referredCase, liveReferral, homeActivity, homeStay, homeLetter.id, homeAlert, homeReturn, homeMovement, homePlan.id, homePlan.caseId, homeScheme],
     as: asCaller,
     unique,
     freshCase,
@@ -184,6 +281,17 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     freshExtension,
     freshLetter,
     freshAlert,
+    freshReturn,
+    freshMovement,
+    freshReturnee,
+    freshPlan,
+    planItem,
+    async planVersion(id: string) {
+      return (await t.db.row<{ version: number }>('SELECT version FROM reintegration_plans WHERE id = $1', [id]))!.version;
+    },
+    schemeBody,
+    freshClosedCase,
+    freshAnonymizationRequest,
     async freshSession() {
       return makeUser(t, home, ['caseworker'], { siteIds: [home.sites[0].id] });
     },
@@ -246,6 +354,7 @@ export interface Schema {
   maximum?: number;
   pattern?: string;
   nullable?: boolean;
+  additionalProperties?: boolean | Schema;
 }
 
 export const pathParams = (route: string): string[] => [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
@@ -272,6 +381,10 @@ export function defaultParams(w: World): Record<string, () => string> {
     stays: () => w.homeStay,
     letters: () => w.homeLetter.id,
     alerts: () => w.homeAlert,
+    returns: () => w.homeReturn,
+    movements: () => w.homeMovement,
+    'reintegration-plans': () => w.homePlan.id,
+    'scoring-schemes': () => w.homeScheme,
   };
 }
 
