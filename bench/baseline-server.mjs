@@ -25,7 +25,7 @@ const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number
 // virtual columns (the live shares), which the API selects on every read.
 const sites = actor.siteIds.map((_, i) => `$${i + 4}`).join(', ');
 const n = actor.siteIds.length;
-const SELECT_CASE = `SELECT "c"."id" AS "c_id", "c"."case_number" AS "c_case_number", "c"."owning_organization_id" AS "c_owning_organization_id", "c"."site_id" AS "c_site_id", "c"."status" AS "c_status", "c"."closure_reason" AS "c_closure_reason", "c"."closed_at" AS "c_closed_at", "c"."version" AS "c_version", "c"."assigned_to" AS "c_assigned_to", "c"."household_id" AS "c_household_id", "c"."registered_at" AS "c_registered_at", "c"."given_name" AS "c_given_name", "c"."family_name" AS "c_family_name", "c"."other_names" AS "c_other_names", "c"."sex" AS "c_sex", "c"."date_of_birth" AS "c_date_of_birth", "c"."birth_year" AS "c_birth_year", "c"."birth_date_estimated" AS "c_birth_date_estimated", "c"."nationality" AS "c_nationality", "c"."languages" AS "c_languages", "c"."contact" AS "c_contact", "c"."documents" AS "c_documents", "c"."journey" AS "c_journey", "c"."vulnerabilities" AS "c_vulnerabilities", "c"."vulnerability_flags" AS "c_vulnerability_flags", "c"."household" AS "c_household", "c"."created_at" AS "c_created_at", "c"."updated_at" AS "c_updated_at", "c"."created_by" AS "c_created_by", "c"."updated_by" AS "c_updated_by", (ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = "c".id)) AS "c_shared_with", (ARRAY(SELECT DISTINCT s.organization_id::text || ':' || x FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = "c".id)) AS "c_shared_sections" FROM "cases" "c" WHERE (("c"."owning_organization_id" = $1 AND "c"."assigned_to" = $2) OR ("c"."owning_organization_id" = $3 AND "c"."site_id" IN (${sites})) OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = "c"."id" AND s.organization_id = $${n + 4})) AND "c"."id" = $${n + 5}`;
+const SELECT_CASE = `SELECT "c"."id" AS "c_id", "c"."case_number" AS "c_case_number", "c"."owning_organization_id" AS "c_owning_organization_id", "c"."site_id" AS "c_site_id", "c"."status" AS "c_status", "c"."closure_reason" AS "c_closure_reason", "c"."closed_at" AS "c_closed_at", "c"."version" AS "c_version", "c"."assigned_to" AS "c_assigned_to", "c"."household_id" AS "c_household_id", "c"."registered_at" AS "c_registered_at", "c"."anonymized_at" AS "c_anonymized_at", "c"."given_name" AS "c_given_name", "c"."family_name" AS "c_family_name", "c"."other_names" AS "c_other_names", "c"."sex" AS "c_sex", "c"."date_of_birth" AS "c_date_of_birth", "c"."birth_year" AS "c_birth_year", "c"."birth_date_estimated" AS "c_birth_date_estimated", "c"."nationality" AS "c_nationality", "c"."languages" AS "c_languages", "c"."contact" AS "c_contact", "c"."documents" AS "c_documents", "c"."journey" AS "c_journey", "c"."migrant_category" AS "c_migrant_category", "c"."vulnerabilities" AS "c_vulnerabilities", "c"."vulnerability_flags" AS "c_vulnerability_flags", "c"."household" AS "c_household", "c"."created_at" AS "c_created_at", "c"."updated_at" AS "c_updated_at", "c"."created_by" AS "c_created_by", "c"."updated_by" AS "c_updated_by", (ARRAY(SELECT DISTINCT s.organization_id::text FROM case_shares s WHERE s.case_id = "c".id)) AS "c_shared_with", (ARRAY(SELECT DISTINCT s.organization_id::text || ':' || x FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = "c".id)) AS "c_shared_sections" FROM "cases" "c" WHERE (("c"."owning_organization_id" = $1 AND "c"."assigned_to" = $2) OR ("c"."owning_organization_id" = $3 AND "c"."site_id" IN (${sites})) OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = "c"."id" AND s.organization_id = $${n + 4})) AND "c"."id" = $${n + 5}`;
 const SELECT_SENSITIVE = 'SELECT sensitive_ciphertext, sensitive_key_id FROM cases WHERE id = $1';
 const AUDIT = `INSERT INTO audit_events (id, txid, at, organization_id, actor_user_id, actor_organization_id, action, entity_type, entity_id, changes, details, request_id, ip)
        VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
@@ -38,6 +38,7 @@ function toCaseResponse(r, sensitiveReadable, sensitive) {
     status: r.c_status,
     owningOrganizationId: r.c_owning_organization_id,
     registeredAt: r.c_registered_at.toISOString(),
+    ...(r.c_anonymized_at ? { anonymizedAt: r.c_anonymized_at.toISOString() } : {}),
     closureReason: r.c_closure_reason,
     version: r.c_version,
     siteId: r.c_site_id,
@@ -57,6 +58,7 @@ function toCaseResponse(r, sensitiveReadable, sensitive) {
     contact: r.c_contact,
     documents: r.c_documents,
     journey: r.c_journey,
+    migrantCategory: r.c_migrant_category ?? null,
     vulnerabilities: r.c_vulnerabilities,
     ...(sensitiveReadable ? { sensitive: sensitive ?? null } : {}),
     household: r.c_household,

@@ -359,7 +359,7 @@ try {
       const missing = (s.requires ?? []).filter((r) => !routes.has(r));
       const res = { id: s.id, title: s.title, target: s.target, connections: s.connections, baseline: s.baseline ?? null };
       scenarioResults.set(s.id, res);
-      if (missing.length || !s.request) {
+      if (missing.length || (!s.request && !s.burst)) {
         res.status = 'not built yet';
         res.reason = missing.length ? `the API has no ${missing.join(', ')}` : 'route exists; scenario request not written yet (bench/scenarios.mjs)';
         log(`-- ${s.title}: not built yet (${res.reason})`);
@@ -369,6 +369,28 @@ try {
     }
     if (!runnable.length) continue;
     env.token = (await login(api)).accessToken; // fresh token per group
+    // A burst scenario (shelter check-ins): its own volley per round after a prepare, no warm-up.
+    for (const s of runnable.filter((x) => x.burst)) {
+      const ctx = { api, http, token: s.user ? (await login(api, s.user)).accessToken : env.token };
+      await s.prepare?.(ctx);
+      const rounds = [];
+      const { maxRss } = await withRssSampling([apiProc.pid], async () => {
+        for (let r = 0; r < cfg.rounds; r++) {
+          const result = await s.burst(ctx);
+          rounds.push(result);
+          log(`   ${s.id} round ${r + 1}: ${result.requests} at once in ${result.seconds} s, p50 ${result.p50} ms, p95 ${result.p95} ms, admitted ${result.admitted} of ${result.freeBefore} free, SHELTER_FULL ${result.refusedFull}, overbookings ${result.overbookings}, other ${result.non2xx}`);
+        }
+      });
+      Object.assign(scenarioResults.get(s.id), {
+        status: 'ok',
+        ...summarize(rounds),
+        overbookings: rounds.reduce((n, r) => n + r.overbookings, 0),
+        maxRssMb: maxRss[apiProc.pid],
+        rounds,
+      });
+    }
+    runnable.splice(0, runnable.length, ...runnable.filter((x) => !x.burst));
+    if (!runnable.length) continue;
     const prepared = [];
     for (const s of runnable) {
       const as = s.user ? { ...env, token: (await login(api, s.user)).accessToken } : env;
@@ -522,7 +544,7 @@ if (results.scenarios) {
   const fmt = (x, d = 1) => (x === null || x === undefined ? '' : typeof x === 'number' ? x.toFixed(d) : x);
   const rows = results.scenarios.map((s) =>
     s.status === 'ok'
-      ? [s.title, s.connections, fmt(s.rps, 0), fmt(s.p50), fmt(s.p95), fmt(s.p99), s.errors, s.ratioToBaseline ? s.ratioToBaseline.toFixed(2) : '', s.maxRssMb, s.db ? fmt(s.db.queriesPerRequest, 1) : '', s.db ? fmt(s.db.dbMsPerRequest, 2) : '']
+      ? [s.title, s.connections, fmt(s.rps, 0), fmt(s.p50), fmt(s.p95), fmt(s.p99), s.overbookings === undefined ? s.errors : `${s.errors} (${s.overbookings} overbooked)`, s.ratioToBaseline ? s.ratioToBaseline.toFixed(2) : '', s.maxRssMb, s.db ? fmt(s.db.queriesPerRequest, 1) : '', s.db ? fmt(s.db.dbMsPerRequest, 2) : '']
       : [s.title, s.connections, s.status, '', '', '', '', '', '', '', ''],
   );
   const d = results.dataset;

@@ -150,6 +150,97 @@ export const SCENARIOS = [
       return { method: 'GET', path: '/', headers: auth(env), setupRequest: (r) => ({ ...r, path: `/api/v1/reports/flows?${next()}` }) };
     },
   },
-  // Not built yet: its feature has not landed on this branch.
-  { id: 'shelter-checkins', title: '40 concurrent check-ins, one shelter', target: 'api', connections: 40, requires: ['post /api/v1/stays'] },
+  {
+    // 40 check-ins into the Maison du Migrant de Gao at the same moment, with fewer free beds than
+    // that (half of them taken first): the capacity must hold (0 overbookings) and each answer
+    // come fast — 201, or 409 SHELTER_FULL once the beds are gone. Its own runner (burst), not
+    // autocannon: one volley a round, the stays checked out again after each.
+    id: 'shelter-checkins',
+    title: '40 concurrent check-ins, one shelter',
+    target: 'api',
+    connections: 40,
+    user: REFERRALS_USER,
+    requires: ['post /api/v1/stays', 'get /api/v1/sites/{id}/occupancy'],
+    prepare: prepareShelter,
+    burst: shelterVolley,
+  },
 ];
+
+const SHELTER_NAME = 'Maison du Migrant de Gao';
+const VOLLEY = 40;
+
+/** Registers `n` cases of the shelter's organization (not timed), 8 at a time. */
+async function registerCases(ctx, n) {
+  const body = registrationBodies({ siteIds: [ctx.shelter.id] });
+  const ids = [];
+  while (ids.length < n) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(8, n - ids.length) }, () => ctx.http(ctx.api, '/api/v1/cases', { method: 'POST', token: ctx.token, body: JSON.parse(body()) })),
+    );
+    for (const r of batch) {
+      if (r.status !== 201) throw new Error(`shelter-checkins: registering a case gave ${r.status} ${JSON.stringify(r.data)}`);
+      ids.push(r.data.id);
+    }
+  }
+  return ids;
+}
+
+const occupancy = async (ctx) => {
+  const r = await ctx.http(ctx.api, `/api/v1/sites/${ctx.shelter.id}/occupancy`, { token: ctx.token });
+  if (r.status !== 200) throw new Error(`shelter-checkins: occupancy gave ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data;
+};
+
+/** Finds the shelter and fills it to half its capacity, so that a volley of 40 meets a full house. */
+async function prepareShelter(ctx) {
+  const sites = await ctx.http(ctx.api, `/api/v1/sites?limit=200`, { token: ctx.token });
+  ctx.shelter = (sites.data.items ?? []).find((x) => x.name === SHELTER_NAME);
+  if (!ctx.shelter) throw new Error(`shelter-checkins: no site named ${SHELTER_NAME}`);
+  const now = await occupancy(ctx);
+  const fill = Math.max(0, Math.floor(now.capacity / 2) - now.occupied);
+  for (const caseId of await registerCases(ctx, fill)) {
+    const r = await ctx.http(ctx.api, '/api/v1/stays', { method: 'POST', token: ctx.token, body: { caseId, siteId: ctx.shelter.id } });
+    if (r.status !== 201) throw new Error(`shelter-checkins: filling the shelter gave ${r.status} ${JSON.stringify(r.data)}`);
+  }
+}
+
+/** One volley: 40 fresh cases checked in at once; latencies, answers, overbookings; then checked out. */
+async function shelterVolley(ctx) {
+  const cases = await registerCases(ctx, VOLLEY);
+  const before = await occupancy(ctx);
+  const started = performance.now();
+  const answers = await Promise.all(
+    cases.map(async (caseId) => {
+      const t0 = performance.now();
+      const r = await ctx.http(ctx.api, '/api/v1/stays', { method: 'POST', token: ctx.token, body: { caseId, siteId: ctx.shelter.id } });
+      return { ms: performance.now() - t0, status: r.status, code: r.data?.code, id: r.data?.id };
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const after = await occupancy(ctx);
+  const admitted = answers.filter((a) => a.status === 201);
+  const full = answers.filter((a) => a.status === 409 && a.code === 'SHELTER_FULL');
+  for (const a of admitted) await ctx.http(ctx.api, `/api/v1/stays/${a.id}/check-out`, { method: 'POST', token: ctx.token, body: {} });
+  const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const q = (p) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] * 100) / 100;
+  const statusCodes = {};
+  for (const a of answers) statusCodes[a.status] = (statusCodes[a.status] ?? 0) + 1;
+  return {
+    seconds: Math.round(seconds * 1000) / 1000,
+    requests: answers.length,
+    rps: Math.round((answers.length / seconds) * 10) / 10,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    errors: 0,
+    // Anything but a check-in or a clean SHELTER_FULL is an error.
+    non2xx: answers.length - admitted.length - full.length,
+    statusCodes,
+    samples: [],
+    freeBefore: before.free,
+    admitted: admitted.length,
+    refusedFull: full.length,
+    // More admitted than there were free beds, or more occupied than the capacity.
+    overbookings: Math.max(0, admitted.length - before.free, after.occupied - after.capacity),
+  };
+}

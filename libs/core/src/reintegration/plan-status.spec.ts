@@ -1,15 +1,6 @@
-import { DomainError } from '@passerelle/common';
+import { codeOf } from '../../../../test/support/domain-errors.js';
 import { approvalsRequired, ITEM_ACTIONS, ITEM_STATUSES, type ItemStatus, nextItemStatus, nextPlanStatus, PLAN_ACTIONS, PLAN_STATUSES, type PlanStatus } from './plan-status.js';
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return (e as DomainError).code;
-  }
-  return undefined;
-};
 
 /** Issue 10, every (status, action) pair of a plan with one approval required: the allowed ones and their target, all others 409. */
 const ONE_APPROVAL: Record<string, PlanStatus> = {

@@ -1,4 +1,4 @@
-import { DomainError } from '@passerelle/common';
+import { codeOf } from '../../../../test/support/domain-errors.js';
 import {
   MOVEMENT_STATUSES,
   type MovementAction,
@@ -12,15 +12,6 @@ import {
   type ReturnStatus,
 } from './return-status.js';
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return (e as DomainError).code;
-  }
-  return undefined;
-};
 
 /**
  * DESIGN §6 / issue 9, every (status, action) pair of a return: draft → submitted → approved →

@@ -1,15 +1,6 @@
-import { DomainError } from '@passerelle/common';
+import { codeOf } from '../../../../test/support/domain-errors.js';
 import { addDays, EXTENSION_STATUSES, type ExtensionAction, type ExtensionStatus, nextExtensionStatus, nextStayStatus, STAY_STATUSES, type StayAction, type StayStatus } from './stay-status.js';
 
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    return (e as DomainError).code;
-  }
-  return undefined;
-};
 
 /** DESIGN §5, every (status, action) pair of a stay: the allowed ones and their target, all others 409. */
 const STAY_ALLOWED: Record<string, StayStatus> = {
