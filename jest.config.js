@@ -45,5 +45,7 @@ export default {
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
     { ...common, displayName: 'integration', rootDir: '.', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // The security suite (issue 13): attacks generated from the route table, fuzzing, faults.
+    { ...common, displayName: 'security', rootDir: '.', testMatch: ['<rootDir>/test/security/**/*.sec-spec.ts'] },
   ],
 };

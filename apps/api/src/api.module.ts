@@ -27,6 +27,7 @@ import { OrganizationsController } from './identity/organizations.controller.js'
 import { SitesController } from './identity/sites.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { NoBodyInterceptor } from './http/no-body.interceptor.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { createValidationPipe } from './http/validation.js';
 
@@ -83,6 +84,8 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Before the idempotency interceptor: a refused request claims no key.
+        { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

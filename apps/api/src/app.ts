@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, DomainError } from '@passerelle/common';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -32,6 +33,11 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     trustProxy: config.trustProxy,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
+    // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT_SECONDS, the whole
+    // request within HTTP_REQUEST_TIMEOUT_SECONDS, checked every second. Fastify's default has no
+    // request timeout at all, and Node checks its own every 30 s (issue 13).
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    http: { headersTimeout: config.httpHeadersTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     routerOptions: { maxParamLength: 200 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), adapter, {
@@ -45,6 +51,16 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body on a JSON route is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype-poisoning keys refused), behind a nesting limit.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    if (typeof body === 'string' && jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+      done(new DomainError('MALFORMED_JSON', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    parseJson(req, body as string, done);
+  });
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -16,6 +17,15 @@ const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(conf
 if (config.migrateOnStart) await migrate(app.get(DataSource));
 await app.get(JobRunner).start();
 new Logger('Worker').log('worker started');
+
+// Liveness for a container healthcheck (docker/compose.yaml): the worker serves no HTTP, so it
+// touches a file while its event loop turns; a wedged or dead worker stops touching it.
+const healthFile = process.env.WORKER_HEALTH_FILE;
+if (healthFile) {
+  const touch = () => writeFile(healthFile, new Date().toISOString()).catch((err: unknown) => new Logger('Worker').warn(`cannot write ${healthFile}: ${String(err)}`));
+  await touch();
+  setInterval(() => void touch(), 10_000).unref();
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,7 +5,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { type Actor, APP_CONFIG, type AppConfig, DomainError } from '@passerelle/common';
+import { type Actor, APP_CONFIG, type AppConfig, DomainError, isConnectionError } from '@passerelle/common';
 import { type AccessTokenPayload, accessTokenKey, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
 import { ApiProblems } from './openapi.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -30,14 +30,28 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 export const requestInfo = (req: FastifyRequest) => ({ ip: req.ip, requestId: String(req.id) });
 export const RequestInfo = createParamDecorator((_: unknown, ctx: ExecutionContext) => requestInfo(ctx.switchToHttp().getRequest<FastifyRequest>()));
 
+/**
+ * `Authorization: Bearer <one compact JWS>` and nothing else: passport-jwt's own extractor took
+ * the first word after the scheme, so `Bearer <token> <anything>` passed (issue 13).
+ */
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+export const bearerToken = (req: { headers: Record<string, string | string[] | undefined> }): string | null => {
+  const h = req.headers.authorization;
+  return typeof h === 'string' ? (BEARER.exec(h)?.[1] ?? null) : null;
+};
+/** Clock skew tolerated between the API replicas that issue and check tokens. */
+const SKEW_SECONDS = 60;
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly ttlSeconds: number;
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly auth: AuthService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: ExtractJwt.fromExtractors([bearerToken]),
       // A KeyObject, not the string: see accessTokenKey.
       secretOrKey: accessTokenKey(config.jwtSecret) as unknown as string,
       algorithms: ['HS256'],
@@ -46,9 +60,20 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ignoreExpiration: false,
       passReqToCallback: true,
     });
+    this.ttlSeconds = config.accessTokenTtlSeconds;
   }
 
-  async validate(req: FastifyRequest, payload: AccessTokenPayload): Promise<Actor> {
+  /**
+   * A token the server issued has iat ≤ now and exp = iat + the configured lifetime. jsonwebtoken
+   * accepts one without exp (valid for ever) or with iat in the future: with a leaked or misused
+   * key such a token would outlive every rotation, so both are refused (issue 13).
+   */
+  async validate(req: FastifyRequest, payload: AccessTokenPayload & { iat?: unknown; exp?: unknown }): Promise<Actor> {
+    const now = Math.floor(Date.now() / 1000);
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + SKEW_SECONDS || exp - iat > this.ttlSeconds + SKEW_SECONDS) {
+      throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
+    }
     const actor = await this.auth.actorFor(payload, requestInfo(req));
     if (!actor) throw new DomainError('UNAUTHENTICATED', 'The account is inactive or no longer exists');
     return actor;
@@ -83,6 +108,9 @@ export class AccessGuard extends JwtAuthGuard implements CanActivate {
 
   override handleRequest<T>(err: unknown, user: T): T {
     if (err instanceof DomainError) throw err;
+    // Loading the user failed because the database is away: 503, not 401 — a 401 tells clients
+    // to drop the session, and every signed-in user was logged out by an outage (issue 13).
+    if (isConnectionError(err)) throw new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly');
     if (err || !user) throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
     return user;
   }

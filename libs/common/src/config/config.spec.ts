@@ -1,9 +1,15 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
 const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 
 const base = { NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 's'.repeat(40), DATA_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`, LETTER_SIGNING_KEY: `l1:${ed25519}` };
+
+/** Random secrets: production refuses the made-up ones of `base` (issue 13). */
+const productionSecrets = () => ({ JWT_SECRET: randomBytes(48).toString('base64'), DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}` });
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -60,12 +66,52 @@ describe('loadConfig', () => {
     }
   });
 
+  describe('production refuses development secrets (issue 13)', () => {
+    const strong = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/passerelle',
+      JWT_SECRET: randomBytes(48).toString('base64'),
+      DATA_ENCRYPTION_KEY: `k1:${randomBytes(32).toString('base64')}`,
+      LETTER_SIGNING_KEY: `l1:${ed25519}`,
+    };
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'passerelle-config-'));
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('starts with random secrets', () => {
+      expect(loadConfig({ ...strong, DATA_DIR: dataDir }).nodeEnv).toBe('production');
+    });
+
+    it.each(['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'LETTER_SIGNING_KEY'] as const)('the %s that npm start generated under DATA_DIR → refused', (name) => {
+      // What a developer's machine holds after `npm start`, copied into production.
+      const dev = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, DATABASE_URL: strong.DATABASE_URL });
+      const devValue = { JWT_SECRET: dev.jwtSecret, DATA_ENCRYPTION_KEY: dev.dataEncryptionKey, LETTER_SIGNING_KEY: dev.letterSigningKey }[name];
+      const e = errorOf({ ...strong, DATA_DIR: dataDir, [name]: devValue });
+      expect(e.variable).toBe(name);
+      expect(e.message).toMatch(/development secret/);
+    });
+
+    it.each([
+      ['JWT_SECRET', 's'.repeat(40)],
+      ['JWT_SECRET', 'test-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz'],
+      ['JWT_SECRET', 'please-change-me-please-change-me-now!'],
+      ['DATA_ENCRYPTION_KEY', `k1:${Buffer.alloc(32, 7).toString('base64')}`],
+      ['DATA_ENCRYPTION_KEY', 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY='],
+      ['DATA_ENCRYPTION_KEY', `k2:${randomBytes(32).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`],
+    ])('%s = a made-up value (%s) → refused in production, accepted in development', (name, value) => {
+      expect(errorOf({ ...strong, DATA_DIR: dataDir, [name]: value }).variable).toBe(name);
+      expect(() => loadConfig({ ...strong, NODE_ENV: 'development', DATA_DIR: dataDir, [name]: value })).not.toThrow();
+    });
+  });
+
   it('REPORT_MIN_CELL: 5 by default, never below 5 in production (issue 11)', () => {
     expect(loadConfig(base).reportMinCell).toBe(5);
     expect(loadConfig({ ...base, REPORT_MIN_CELL: '10' }).reportMinCell).toBe(10);
     expect(loadConfig({ ...base, REPORT_MIN_CELL: '2' }).reportMinCell).toBe(2);
-    expect(errorOf({ ...base, NODE_ENV: 'production', REPORT_MIN_CELL: '4' }).variable).toBe('REPORT_MIN_CELL');
-    expect(loadConfig({ ...base, NODE_ENV: 'production', REPORT_MIN_CELL: '5' }).reportMinCell).toBe(5);
+    expect(errorOf({ ...base, ...productionSecrets(), NODE_ENV: 'production', REPORT_MIN_CELL: '4' }).variable).toBe('REPORT_MIN_CELL');
+    expect(loadConfig({ ...base, ...productionSecrets(), NODE_ENV: 'production', REPORT_MIN_CELL: '5' }).reportMinCell).toBe(5);
   });
 
   it('bootstrap admin email and password come together', () => {

@@ -26,6 +26,10 @@ export interface AppConfig {
   loginRateLimitPerMinute: number;
   /** Public letter verifications per minute per client IP (their own bucket). */
   letterVerifyRateLimitPerMinute: number;
+  /** A client must send its request headers within this (slowloris: issue 13). */
+  httpHeadersTimeoutSeconds: number;
+  /** …and its whole request, body included, within this. */
+  httpRequestTimeoutSeconds: number;
   /** Reports: the smallest count published (k); smaller counts are suppressed (issue 11). */
   reportMinCell: number;
   bootstrapAdminEmail: string | null;
@@ -114,6 +118,34 @@ function devSecrets(dataDir: string): Record<(typeof SECRETS)[number], string> {
   return secrets;
 }
 
+/** Words of example and placeholder secrets (docs, tutorials, our own tests). */
+// Words of six or more letters only: a random 48-byte secret would hold a short one now and then.
+const PLACEHOLDER = /change.?me|example|placeholder|secret|password|passerelle|0123456789/i;
+
+/**
+ * Production refuses development secrets (issue 13): the ones `npm start` generated under
+ * DATA_DIR (they sit unencrypted on a developer's disk), and obviously made-up ones — a JWT secret
+ * with few distinct characters or a placeholder word, an encryption key whose 32 bytes take fewer
+ * than 20 values (random ones take about 30; the test suite's key takes 16).
+ */
+function refuseDevelopmentSecrets(dataDir: string, secrets: Record<(typeof SECRETS)[number], string>): void {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const dev = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<(typeof SECRETS)[number], string>>;
+    for (const name of SECRETS) {
+      if (dev[name] && dev[name] === secrets[name]) throw new ConfigError(name, `is the development secret generated in ${file}; set a production one`);
+    }
+  }
+  const jwt = secrets.JWT_SECRET;
+  if (new Set(jwt).size < 16 || PLACEHOLDER.test(jwt)) {
+    throw new ConfigError('JWT_SECRET', 'looks like a development or example value; use e.g. openssl rand -base64 48');
+  }
+  for (const part of secrets.DATA_ENCRYPTION_KEY.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const key = Buffer.from(part.slice(part.indexOf(':') + 1), 'base64');
+    if (new Set(key).size < 20) throw new ConfigError('DATA_ENCRYPTION_KEY', 'holds a key that is not random; use e.g. k1:$(openssl rand -base64 32)');
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const dataDir = resolve(str(env, 'DATA_DIR', '.data')!);
@@ -139,10 +171,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if ((bootstrapAdminEmail === null) !== (bootstrapAdminPassword === null)) {
     throw new ConfigError('BOOTSTRAP_ADMIN_PASSWORD', 'and BOOTSTRAP_ADMIN_EMAIL must be set together');
   }
+  const httpHeadersTimeoutSeconds = int(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300);
+  const httpRequestTimeoutSeconds = int(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600);
+  if (httpRequestTimeoutSeconds < httpHeadersTimeoutSeconds) {
+    throw new ConfigError('HTTP_REQUEST_TIMEOUT_SECONDS', `must be at least HTTP_HEADERS_TIMEOUT_SECONDS (${httpHeadersTimeoutSeconds})`);
+  }
   const dataEncryptionKey = secret('DATA_ENCRYPTION_KEY');
   new FieldCipher(dataEncryptionKey); // throws ConfigError naming the variable
   const letterSigningKey = secret('LETTER_SIGNING_KEY');
   new SigningKeys(letterSigningKey, 'LETTER_SIGNING_KEY');
+  if (nodeEnv === 'production') {
+    refuseDevelopmentSecrets(dataDir, { JWT_SECRET: jwtSecret, DATA_ENCRYPTION_KEY: dataEncryptionKey, LETTER_SIGNING_KEY: letterSigningKey });
+  }
   return {
     nodeEnv,
     databaseUrl,
@@ -157,6 +197,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    httpHeadersTimeoutSeconds,
+    httpRequestTimeoutSeconds,
     // Never below 5 in production; lower only to try things out on small demo data.
     reportMinCell: int(env, 'REPORT_MIN_CELL', 5, nodeEnv === 'production' ? 5 : 1, 1000),
     bootstrapAdminEmail,
