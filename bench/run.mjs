@@ -564,6 +564,12 @@ if (results.scenarios) {
     failed = true;
     log(`FAILED: errors in ${bad.map((s) => s.id).join(', ')}`);
   }
+  // An overbooked shelter is a broken invariant, not a slow answer: it fails the run (and CI).
+  const overbooked = results.scenarios.filter((s) => s.overbookings > 0);
+  if (overbooked.length) {
+    failed = true;
+    log(`FAILED: overbookings in ${overbooked.map((s) => `${s.id} (${s.overbookings})`).join(', ')}`);
+  }
 }
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
