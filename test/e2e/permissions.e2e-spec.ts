@@ -168,6 +168,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/reports/flows.csv': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/referrals': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/referrals.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/returns': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/returns.csv': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/reintegration': only({ analyst: [200, 200], manager: [200, 200] }),
+  'GET /api/v1/reports/reintegration.csv': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/shelter': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/shelter.csv': only({ analyst: [200, 200], manager: [200, 200] }),
   'GET /api/v1/reports/summary': only({ analyst: [200, 200], manager: [200, 200] }),
@@ -241,7 +245,7 @@ const MATRIX: Record<string, Row> = {
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 124 * 13;
+const EXPECTED_MATRIX_SIZE = 128 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 

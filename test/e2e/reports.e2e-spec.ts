@@ -437,6 +437,7 @@ describe('GET /reports/referrals, /reports/shelter, /reports/summary', () => {
       overdueReferralsOutgoing: { count: 2 },
       activeStays: { count: 5 },
       overdueStays: { count: 0 },
+      returnsInProgress: { count: 0 },
       freeBeds: { count: 35 },
     });
     const a = await get(u.analystH, 'summary').expect(200);

@@ -24,6 +24,14 @@ export class ReferralsReportQueryDto extends GroupedQueryDto {
   @OneOf(['outgoing', 'incoming'], { optional: true, description: 'outgoing (default): referrals your organization sent, by receiving organization; incoming: received, by sending organization' })
   direction?: 'outgoing' | 'incoming';
 }
+export class ReturnsReportQueryDto extends GroupedQueryDto {
+  @ApiPropertyOptional({ description: 'status, destinationCountry, mode, month: at most 3 (default status,destinationCountry); returns opened (created) in the period', example: 'status,destinationCountry', maxLength: 200 })
+  declare groupBy?: string;
+}
+export class ReintegrationReportQueryDto extends GroupedQueryDto {
+  @ApiPropertyOptional({ description: 'status, month: at most 2 (default status); plans created in the period', example: 'status', maxLength: 200 })
+  declare groupBy?: string;
+}
 export class ShelterReportQueryDto extends PeriodQueryDto {}
 export class ShelterCsvQueryDto extends PeriodQueryDto {
   @OneOf(['occupancy', 'stays'], { optional: true, description: 'occupancy (default): per shelter per day; stays: per shelter, with lengths of stay and extensions' })
@@ -53,8 +61,27 @@ export class ReportRowDto {
   @ApiPropertyOptional({ maxLength: 40 }) organizationCode?: string;
   @ApiPropertyOptional({ maxLength: 200 }) organizationName?: string;
   @ApiPropertyOptional({ enum: URGENCIES, example: 'high' }) urgency?: string;
+  @ApiPropertyOptional({ maxLength: 40, pattern: '^[a-z_]+$', example: 'departed', description: 'Returns or reintegration plans: the status' }) status?: string;
+  @ApiPropertyOptional({ maxLength: 3, pattern: '^[A-Z]{3}$', example: 'GIN', description: 'Returns: ISO 3166-1 alpha-3 destination' }) destinationCountry?: string;
+  @ApiPropertyOptional({ enum: ['road', 'air'], example: 'road' }) mode?: string;
   @ApiProperty(count) count: number | null;
   @ApiPropertyOptional({ enum: [true], description: 'Present (true) when count is suppressed' }) suppressed?: true;
+  @ApiPropertyOptional(stat('Returns: median days from the case’s registration to departure, of the returns departed or arrived')) medianDaysRegistrationToDeparture?: number | null;
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 0, maximum: 9_000_000_000_000, nullable: true, description: 'Reintegration: sum of the plans’ total budgets (XOF); null when the count is suppressed' }) budgetPlannedXof?: number | null;
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 0, maximum: 9_000_000_000_000, nullable: true, description: 'Reintegration: sum of the delivered items’ budgets (XOF); null when the count is suppressed' }) budgetDeliveredXof?: number | null;
+  @ApiPropertyOptional({ ...stat('Reintegration: mean economic score (0–1) of each plan’s latest visit'), maximum: 1 }) avgEconomicScore?: number | null;
+  @ApiPropertyOptional({ ...stat('Reintegration: mean social score (0–1) of each plan’s latest visit'), maximum: 1 }) avgSocialScore?: number | null;
+  @ApiPropertyOptional({ ...stat('Reintegration: mean psychosocial score (0–1) of each plan’s latest visit'), maximum: 1 }) avgPsychosocialScore?: number | null;
+  @ApiPropertyOptional({ ...stat('Reintegration: mean composite score (0–1) of each plan’s latest visit'), maximum: 1 }) avgCompositeScore?: number | null;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    maxItems: 1000,
+    nullable: true,
+    description: 'Reintegration: the scoring schemes of the latest visits behind the averages (scores of different schemes are not comparable); null when fewer than k plans are scored or the count is suppressed',
+  })
+  schemeIds?: string[] | null;
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, description: 'Reintegration: whether every scheme in schemeIds is official (IOM’s weights); null like schemeIds' }) schemesOfficial?: boolean | null;
   @ApiPropertyOptional(stat('Referrals: (accepted + completed) / answered')) acceptanceRate?: number | null;
   @ApiPropertyOptional(stat('Referrals: median hours from sending to the answer')) medianHoursToAnswer?: number | null;
   @ApiPropertyOptional(stat('Referrals: 90th percentile of hours to the answer')) p90HoursToAnswer?: number | null;
@@ -96,6 +123,7 @@ class SummaryMetricsDto {
   @ApiProperty({ type: () => SummaryMetricDto, description: 'Of the outgoing pending ones, past respondBy' }) overdueReferralsOutgoing: SummaryMetricDto;
   @ApiProperty({ type: () => SummaryMetricDto, description: 'Migrants housed in your shelters now' }) activeStays: SummaryMetricDto;
   @ApiProperty({ type: () => SummaryMetricDto, description: 'Stays past their expected check-out' }) overdueStays: SummaryMetricDto;
+  @ApiProperty({ type: () => SummaryMetricDto, description: 'Returns of your organization in progress (draft, submitted, approved)' }) returnsInProgress: SummaryMetricDto;
   @ApiProperty({ type: () => SummaryMetricDto, description: 'Free beds in your active shelters' }) freeBeds: SummaryMetricDto;
 }
 export class ReportSummaryDto {

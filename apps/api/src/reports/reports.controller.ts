@@ -7,7 +7,9 @@ import { ApiProblems } from '../http/openapi.js';
 import {
   FlowsQueryDto,
   ReferralsReportQueryDto,
+  ReintegrationReportQueryDto,
   ReportSummaryDto,
+  ReturnsReportQueryDto,
   ShelterCsvQueryDto,
   ShelterReportDto,
   ShelterReportQueryDto,
@@ -78,6 +80,48 @@ export class ReportsController {
     return csvFile(`referrals_${q.direction ?? 'outgoing'}`, r, r.table);
   }
 
+  @Get('returns')
+  @Requires('read', 'Report')
+  @ApiOperation({ summary: 'Voluntary returns opened in a period by status and destination country (also mode, month): count, median days from registration to departure' })
+  @ApiOkResponse({ type: TableReportDto })
+  @ApiProblems(400)
+  async returns(@CurrentActor() actor: Actor, @Query() q: ReturnsReportQueryDto) {
+    const r = await this.reports.returns(actor, q);
+    return { k: r.k, from: r.from, to: r.to, ...toTableResponse(r.table) };
+  }
+
+  @Get('returns.csv')
+  @Requires('read', 'Report')
+  @ApiOperation({ summary: 'The returns report as CSV with HXL hashtags' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse(CSV_DOC)
+  @ApiProblems(400)
+  async returnsCsv(@CurrentActor() actor: Actor, @Query() q: ReturnsReportQueryDto) {
+    const r = await this.reports.returns(actor, q);
+    return csvFile('returns', r, r.table);
+  }
+
+  @Get('reintegration')
+  @Requires('read', 'Report')
+  @ApiOperation({ summary: 'Reintegration plans created in a period by status (also month): count, budgets planned and delivered, average latest-visit scores by dimension and the scoring schemes behind them' })
+  @ApiOkResponse({ type: TableReportDto })
+  @ApiProblems(400)
+  async reintegration(@CurrentActor() actor: Actor, @Query() q: ReintegrationReportQueryDto) {
+    const r = await this.reports.reintegration(actor, q);
+    return { k: r.k, from: r.from, to: r.to, ...toTableResponse(r.table) };
+  }
+
+  @Get('reintegration.csv')
+  @Requires('read', 'Report')
+  @ApiOperation({ summary: 'The reintegration report as CSV with HXL hashtags' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse(CSV_DOC)
+  @ApiProblems(400)
+  async reintegrationCsv(@CurrentActor() actor: Actor, @Query() q: ReintegrationReportQueryDto) {
+    const r = await this.reports.reintegration(actor, q);
+    return csvFile('reintegration', r, r.table);
+  }
+
   @Get('shelter')
   @Requires('read', 'Report')
   @ApiOperation({ summary: 'Your shelters in a period (at most 366 days): occupancy per shelter per day; stays begun, average length of stay, extensions' })
@@ -104,7 +148,7 @@ export class ReportsController {
   @Get('summary')
   @Requires('read', 'Report')
   @ApiOperation({
-    summary: 'Your organization now, for a manager’s home screen: open cases, pending and overdue referrals in and out, stays, free beds',
+    summary: 'Your organization now, for a manager’s home screen: open cases, pending and overdue referrals in and out, stays, returns in progress, free beds',
     description: 'Managers get the exact numbers (operational: they see those cases and referrals anyway); analysts get them with counts of 1 … k−1 suppressed.',
   })
   @ApiOkResponse({ type: ReportSummaryDto })

@@ -38,7 +38,7 @@ export function reportCsv(table: ReportTable, period: { from: string; to: string
   }
   columns.push({ header: def.count.header, hxl: def.count.hxl, value: (r) => r.count });
   columns.push({ header: 'suppressed', hxl: '#meta+suppressed', value: (r) => r.suppressed === true });
-  for (const m of def.measures) columns.push({ header: m.header, hxl: m.hxl, value: (r) => r[m.name] });
+  for (const m of def.measures) columns.push({ header: m.header, hxl: m.hxl, value: (r) => (Array.isArray(r[m.name]) ? (r[m.name] as string[]).join(' ') : r[m.name]) });
   return stringify(
     [columns.map((c) => c.header), columns.map((c) => c.hxl), ...table.rows.map((r) => columns.map((c) => c.value(r) ?? ''))],
     { cast: { boolean: (b) => (b ? 'true' : 'false') } },

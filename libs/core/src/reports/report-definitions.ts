@@ -37,9 +37,13 @@ export interface Measure {
   sql: string;
   /**
    * `count`: a secondary count, suppressed when 1 … k−1 (or when its cell is);
-   * `stat`: a derived statistic, suppressed when fewer than k stand behind it (`n`, an aggregate).
+   * `stat`: a derived statistic, suppressed when fewer than k stand behind it (`n`, an aggregate);
+   * `sum`: an amount summed over the cell's persons (budgets), suppressed when its cell is;
+   * `list`: a text array describing a statistic (e.g. the scoring schemes behind the averages),
+   *   suppressed like a `stat` (cell suppressed or fewer than `n`), published as is otherwise;
+   * `flag`: a boolean describing a statistic, suppressed like a `stat`.
    */
-  kind: 'count' | 'stat';
+  kind: 'count' | 'stat' | 'sum' | 'list' | 'flag';
   n?: string;
   header: string;
   hxl: string;
@@ -218,6 +222,101 @@ export const SHELTER_OCCUPANCY: TableDefinition = {
   measures: [],
 };
 
+const DEPARTED = `rt.departed_at IS NOT NULL`;
+const DAYS_TO_DEPARTURE = `EXTRACT(EPOCH FROM rt.departed_at - c.registered_at) / 86400`;
+
+/**
+ * GET /reports/returns: the organization's voluntary returns opened in the period (created_at),
+ * with the median days from the case's registration to departure over those departed or arrived
+ * (departed_at is set exactly then: returns_departed_check).
+ */
+export const RETURNS: TableDefinition = {
+  name: 'returns',
+  from: 'returns rt JOIN cases c ON c.id = rt.case_id',
+  where: 'rt.owning_organization_id = $1 AND rt.created_at >= $2 AND rt.created_at < $3',
+  dimensions: {
+    status: { sql: 'rt.status', header: 'status', hxl: '#status' },
+    destinationCountry: { sql: 'rt.destination_country::text', header: 'destination_country', hxl: '#country+code+destination' },
+    mode: { sql: 'rt.mode', header: 'mode', hxl: '#transport+mode' },
+    month: month('rt.created_at'),
+  },
+  defaultGroupBy: ['status', 'destinationCountry'],
+  maxGroupBy: 3,
+  maxDays: 3 * 366,
+  persons: 'rt.case_id',
+  count: { header: 'returns', hxl: '#affected+returnees+ind' },
+  measures: [
+    {
+      name: 'medianDaysRegistrationToDeparture',
+      sql: `round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DAYS_TO_DEPARTURE}) FILTER (WHERE ${DEPARTED}))::numeric, 1)`,
+      kind: 'stat',
+      n: `count(*) FILTER (WHERE ${DEPARTED})`,
+      header: 'median_days_registration_to_departure',
+      hxl: '#indicator+days+departure+median',
+    },
+  ],
+};
+
+/** A plan's latest visit has a score (of any dimension): it stands behind the averages. */
+const SCORED = `(lv.economic_score IS NOT NULL OR lv.social_score IS NOT NULL OR lv.psychosocial_score IS NOT NULL OR lv.composite_score IS NOT NULL)`;
+const avgScore = (dimension: string): Measure => ({
+  name: `avg${dimension[0].toUpperCase()}${dimension.slice(1)}Score`,
+  sql: `round(avg(lv.${dimension}_score), 3)`,
+  kind: 'stat',
+  n: `count(lv.${dimension}_score)`,
+  header: `avg_${dimension}_score`,
+  hxl: `#indicator+score+${dimension}+mean`,
+});
+
+/**
+ * GET /reports/reintegration: the organization's reintegration plans created in the period:
+ * budgets planned and delivered (sums over persons: shown only beside a published count), and the
+ * average scores of each plan's latest visit by dimension, with the scoring schemes they come from
+ * (scores of different schemes are not comparable; `schemesOfficial` says whether all are IOM's).
+ */
+export const REINTEGRATION: TableDefinition = {
+  name: 'reintegration',
+  from: `reintegration_plans p
+    LEFT JOIN LATERAL (SELECT sum(i.budget_xof) AS delivered FROM reintegration_items i WHERE i.plan_id = p.id AND i.status = 'delivered') di ON true
+    LEFT JOIN LATERAL (SELECT v.scheme_id, v.economic_score, v.social_score, v.psychosocial_score, v.composite_score FROM reintegration_visits v
+      WHERE v.plan_id = p.id ORDER BY v.visit_date DESC, v.created_at DESC, v.id DESC LIMIT 1) lv ON true
+    LEFT JOIN scoring_schemes ss ON ss.id = lv.scheme_id`,
+  where: 'p.owning_organization_id = $1 AND p.created_at >= $2 AND p.created_at < $3',
+  dimensions: {
+    status: { sql: 'p.status', header: 'status', hxl: '#status' },
+    month: month('p.created_at'),
+  },
+  defaultGroupBy: ['status'],
+  maxGroupBy: 2,
+  maxDays: 3 * 366,
+  persons: 'p.case_id',
+  count: { header: 'plans', hxl: '#affected+returnees+ind' },
+  measures: [
+    { name: 'budgetPlannedXof', sql: `COALESCE(sum(p.total_budget_xof), 0)`, kind: 'sum', header: 'budget_planned_xof', hxl: '#value+budget+planned' },
+    { name: 'budgetDeliveredXof', sql: `COALESCE(sum(di.delivered), 0)`, kind: 'sum', header: 'budget_delivered_xof', hxl: '#value+budget+delivered' },
+    avgScore('economic'),
+    avgScore('social'),
+    avgScore('psychosocial'),
+    avgScore('composite'),
+    {
+      name: 'schemeIds',
+      sql: `COALESCE(array_agg(DISTINCT lv.scheme_id::text) FILTER (WHERE ${SCORED}), '{}')`,
+      kind: 'list',
+      n: `count(*) FILTER (WHERE ${SCORED})`,
+      header: 'scheme_ids',
+      hxl: '#meta+scheme+id',
+    },
+    {
+      name: 'schemesOfficial',
+      sql: `bool_and(ss.official) FILTER (WHERE ${SCORED})`,
+      kind: 'flag',
+      n: `count(*) FILTER (WHERE ${SCORED})`,
+      header: 'schemes_official',
+      hxl: '#meta+scheme+official',
+    },
+  ],
+};
+
 /**
  * GET /reports/summary: the manager's home screen, one statement. Each metric is a scalar
  * subquery over the organization ($1) now ($2); `occupied` is the beds in use, so the summary can
@@ -231,6 +330,7 @@ export const SUMMARY_METRICS: readonly { name: string; sql: string }[] = [
   { name: 'overdueReferralsOutgoing', sql: `SELECT count(*) FROM referrals WHERE from_organization_id = $1 AND status = 'pending' AND respond_by < $2` },
   { name: 'activeStays', sql: `SELECT count(*) FROM stays WHERE owning_organization_id = $1 AND status = 'active'` },
   { name: 'overdueStays', sql: `SELECT count(*) FROM stays WHERE owning_organization_id = $1 AND status = 'active' AND expected_check_out_at < $2` },
+  { name: 'returnsInProgress', sql: `SELECT count(*) FROM returns WHERE owning_organization_id = $1 AND status IN ('draft', 'submitted', 'approved')` },
   {
     name: 'freeBeds',
     sql: `SELECT COALESCE(sum(GREATEST(s.bed_capacity - (SELECT count(*) FROM stays st WHERE st.site_id = s.id AND st.status = 'active'), 0)), 0)

@@ -3,11 +3,11 @@ import { DataSource } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError } from '@passerelle/common';
 import { AuditWriter } from '../audit/audit.writer.js';
 import { parseGroupBy, type ReportPeriod, reportPeriod } from './report-params.js';
-import { FLOWS, referralsReport, SHELTER_OCCUPANCY, SHELTER_STAYS, SUMMARY_METRICS, type TableDefinition } from './report-definitions.js';
+import { FLOWS, REINTEGRATION, referralsReport, RETURNS, SHELTER_OCCUPANCY, SHELTER_STAYS, SUMMARY_METRICS, type TableDefinition } from './report-definitions.js';
 import { type CountCell, protectCount, protectStat, suppressTable } from './suppression.js';
 
 /** One published cell: its dimension values, `count` (null when suppressed) and measures. */
-export type ReportRow = Record<string, string | number | boolean | null>;
+export type ReportRow = Record<string, string | number | boolean | string[] | null>;
 
 export interface ReportTable {
   /** The definition, for CSV headers and HXL tags. */
@@ -78,6 +78,14 @@ export class ReportsService {
   async referrals(actor: Actor, q: ReportQuery & { direction?: 'outgoing' | 'incoming' }): Promise<TableReport> {
     const direction = q.direction ?? 'outgoing';
     return this.tableReport(actor, referralsReport(direction), q, { direction });
+  }
+
+  async returns(actor: Actor, q: ReportQuery): Promise<TableReport> {
+    return this.tableReport(actor, RETURNS, q, {});
+  }
+
+  async reintegration(actor: Actor, q: ReportQuery): Promise<TableReport> {
+    return this.tableReport(actor, REINTEGRATION, q, {});
   }
 
   async shelter(actor: Actor, q: Omit<ReportQuery, 'groupBy'>): Promise<ShelterReport> {
@@ -160,8 +168,16 @@ export class ReportsService {
   private measured(def: TableDefinition, r: RawRow, suppressed: boolean): ReportRow {
     const out: ReportRow = suppressed ? { count: null, suppressed: true } : { count: r.count };
     def.measures.forEach((m, i) => {
-      const value = r[`m${i}`] === null ? null : Number(r[`m${i}`]);
-      out[m.name] = m.kind === 'count' ? protectCount(value ?? 0, this.k, suppressed) : protectStat(value, Number(r[`n${i}`] ?? 0), this.k, suppressed);
+      const raw = r[`m${i}`];
+      const n = Number(r[`n${i}`] ?? 0);
+      if (m.kind === 'list' || m.kind === 'flag') {
+        // Describes a statistic: published only where that statistic could be.
+        out[m.name] = suppressed || n < this.k || raw === null || raw === undefined ? null : (raw as string[] | boolean);
+        return;
+      }
+      const value = raw === null ? null : Number(raw);
+      if (m.kind === 'sum') out[m.name] = suppressed ? null : (value ?? 0);
+      else out[m.name] = m.kind === 'count' ? protectCount(value ?? 0, this.k, suppressed) : protectStat(value, n, this.k, suppressed);
     });
     return out;
   }
