@@ -207,6 +207,10 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/reports/referrals.csv': { owner: 'home:analyst' },
   'GET /api/v1/reports/shelter': { owner: 'home:analyst' },
   'GET /api/v1/reports/shelter.csv': { owner: 'home:analyst' },
+  'GET /api/v1/reports/returns': { owner: 'home:analyst' },
+  'GET /api/v1/reports/returns.csv': { owner: 'home:analyst' },
+  'GET /api/v1/reports/reintegration': { owner: 'home:analyst' },
+  'GET /api/v1/reports/reintegration.csv': { owner: 'home:analyst' },
   'GET /api/v1/reports/summary': { owner: 'home:analyst' },
 
   // Voluntary returns (issue 9): the case's organization's; the home caseworker submits, managers
