@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type Capability, ROLES, type Role, SitesService, systemActor } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
-import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
+import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser, yesNoSchemeBody } from '../support/factories.js';
 
 /**
  * The permission matrix (issue 4, acceptance 2; DESIGN §1, §2): every route of the OpenAPI
@@ -379,20 +379,7 @@ const freshPlan = async (status: 'draft' | 'submitted' | 'approved' | 'in_progre
 const planItem = () => ({ type: 'market_gardening', description: `Market garden kit (${unique()})`, budgetXof: 250000 });
 let planApprover: TestUser;
 const planVersion = async (id: string) => (await t.db.row<{ version: number }>('SELECT version FROM reintegration_plans WHERE id = $1', [id]))!.version;
-const schemeBody = () => ({
-  name: `matrix-scheme-${unique()}`,
-  version: 1,
-  source: 'Test weights, not IOM’s',
-  official: false,
-  scales: { yn: [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }] },
-  indicators: [
-    { code: 'e1', dimension: 'economic', label: 'E1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-    { code: 's1', dimension: 'social', label: 'S1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-    { code: 'p1', dimension: 'psychosocial', label: 'P1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-  ],
-  dimensionFormula: 'weighted_mean',
-  composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
-});
+const schemeBody = () => yesNoSchemeBody(`matrix-scheme-${unique()}`);
 /** A fresh closed "home" case, and a pending anonymization request for one made by `requester`. */
 const freshClosedCase = async (): Promise<string> => {
   const id = await freshCase();

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { raw } from './support/raw-socket.js';
 import { ROUTES } from './support/routes.js';
 import { buildWorld, documentedRoutes, fingerprint, type OpenApiDoc, prepare, send, type World } from './support/world.js';
 
@@ -135,22 +135,6 @@ describe('header injection (raw socket: CR/LF, obs-fold, NUL, non-ASCII, over-lo
     port = (w.t.app.getHttpServer().address() as { port: number }).port;
   });
 
-  function raw(text: Buffer): Promise<string> {
-    return new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      let got = '';
-      const done = () => {
-        s.destroy();
-        resolve(got);
-      };
-      s.on('data', (d) => (got += d.toString('latin1')));
-      s.on('close', done);
-      s.on('error', done);
-      setTimeout(done, 3000);
-      s.write(text);
-    });
-  }
-
   const token = () => w.users.get('home:caseworker')!.token;
   const request = (method: string, path: string, header: Buffer, body = '') =>
     Buffer.concat([
@@ -179,7 +163,7 @@ describe('header injection (raw socket: CR/LF, obs-fold, NUL, non-ASCII, over-lo
       const probes = name === 'X-Request-Id' ? [request('GET', '/api/v1/me', header)] : [request('POST', `/api/v1/cases/${w.homeCase}/notes`, header, JSON.stringify({ text: 'header probe' }))];
       for (const probe of probes) {
         const before = await fingerprint(w.t);
-        const res = await raw(probe);
+        const res = await raw(port, probe, 3000);
         total++;
         const [head] = res.split('\r\n\r\n');
         const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser } from '../support/factories.js';
+import { raw } from './support/raw-socket.js';
 import { ROUTES } from './support/routes.js';
 import { bodySchema } from './support/fuzz.js';
 import { buildWorld, documentedRoutes, fingerprint, type OpenApiDoc, prepare, send, type World } from './support/world.js';
@@ -153,23 +154,6 @@ async function listening(): Promise<number> {
   await w.t.app.listen(0, '127.0.0.1');
   port = (w.t.app.getHttpServer().address() as { port: number }).port;
   return port;
-}
-
-/** Sends `text` and returns what comes back until the server closes or `ms` pass. */
-export function raw(p: number, text: string | Buffer, ms: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(p, '127.0.0.1');
-    let got = '';
-    const done = () => {
-      s.destroy();
-      resolve(got);
-    };
-    s.on('data', (d) => (got += d.toString('latin1')));
-    s.on('close', done);
-    s.on('error', done);
-    setTimeout(done, ms);
-    s.write(text);
-  });
 }
 
 /** Writes `text` one byte every `everyMs` (from byte `from` on; all before at once) until the server hangs up. */

@@ -94,4 +94,20 @@ export function as(t: TestApp, who: { token: string } | string) {
   };
 }
 
+/** A small valid scoring scheme (three yes/no indicators, one per dimension, equal weights) named `name`. */
+export const yesNoSchemeBody = (name: string) => ({
+  name,
+  version: 1,
+  source: 'Test weights, not IOM’s',
+  official: false,
+  scales: { yn: [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }] },
+  indicators: [
+    { code: 'e1', dimension: 'economic', label: 'E1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+    { code: 's1', dimension: 'social', label: 'S1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+    { code: 'p1', dimension: 'psychosocial', label: 'P1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
+  ],
+  dimensionFormula: 'weighted_mean',
+  composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
+});
+
 export type { Actor };

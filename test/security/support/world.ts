@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Role, SitesService, systemActor, UsersService } from '@passerelle/core';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../../support/factories.js';
+import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser, yesNoSchemeBody } from '../../support/factories.js';
 
 /**
  * The world the security suite attacks: one organization that owns the records ("home"), the
@@ -209,20 +209,7 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
     if (status === 'in_progress') await asPlanner().post(`/api/v1/reintegration-plans/${id}/items/${itemId}/cancel`).send({ reason: 'not needed' }).expect(200);
     return { id, itemId };
   };
-  const schemeBody = () => ({
-    name: `security-scheme-${unique()}`,
-    version: 1,
-    source: 'Test weights, not IOM’s',
-    official: false,
-    scales: { yn: [{ code: 'yes', label: 'Yes' }, { code: 'no', label: 'No' }] },
-    indicators: [
-      { code: 'e1', dimension: 'economic', label: 'E1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-      { code: 's1', dimension: 'social', label: 'S1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-      { code: 'p1', dimension: 'psychosocial', label: 'P1', scale: 'yn', scores: { yes: 1, no: 0 }, weight: 1 },
-    ],
-    dimensionFormula: 'weighted_mean',
-    composite: { formula: 'weighted_mean_of_dimensions', weights: { economic: 1, social: 1, psychosocial: 1 } },
-  });
+  const schemeBody = () => yesNoSchemeBody(`security-scheme-${unique()}`);
   const freshClosedCase = async (): Promise<string> => {
     const id = await freshCase();
     await mgr().post(`/api/v1/cases/${id}/close`).send({ reason: 'continued_journey' }).expect(200);
