@@ -35,19 +35,23 @@ export class CaseSharesTable1796110000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX "case_shares_case_idx" ON "case_shares" ("case_id", "organization_id")`);
     await queryRunner.query(`CREATE INDEX "case_shares_organization_registered_idx" ON "case_shares" ("organization_id", "case_registered_at" DESC, "case_id" DESC)`);
+    // DESIGN §2 as one query, read by the refresh (one case) and the rebuild (all): a pending or
+    // accepted referral whose case has an active referral consent covering the receiver.
+    await queryRunner.query(`
+      CREATE VIEW "case_live_shares" AS
+      SELECT r.id AS referral_id, r.case_id, r.to_organization_id AS organization_id, r.shared_sections AS sections, c.registered_at AS case_registered_at
+      FROM referrals r JOIN cases c ON c.id = r.case_id
+      WHERE r.status IN ('pending', 'accepted')
+        AND EXISTS (
+          SELECT 1 FROM consents k
+          WHERE k.case_id = r.case_id AND k.purpose = 'referral' AND k.withdrawn_at IS NULL
+            AND (cardinality(k.organization_ids) = 0 OR r.to_organization_id = ANY (k.organization_ids)))`);
     await queryRunner.query(`
       CREATE FUNCTION f_case_shares_refresh(target uuid) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(hashtextextended('case_shares:' || target::text, 0));
         DELETE FROM case_shares WHERE case_id = target;
-        INSERT INTO case_shares (referral_id, case_id, organization_id, sections, case_registered_at)
-        SELECT r.id, r.case_id, r.to_organization_id, r.shared_sections, c.registered_at
-        FROM referrals r JOIN cases c ON c.id = r.case_id
-        WHERE r.case_id = target AND r.status IN ('pending', 'accepted')
-          AND EXISTS (
-            SELECT 1 FROM consents k
-            WHERE k.case_id = r.case_id AND k.purpose = 'referral' AND k.withdrawn_at IS NULL
-              AND (cardinality(k.organization_ids) = 0 OR r.to_organization_id = ANY (k.organization_ids)));
+        INSERT INTO case_shares SELECT * FROM case_live_shares WHERE case_id = target;
       END $$`);
     await queryRunner.query(`
       CREATE FUNCTION f_case_shares_on_referral() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -74,14 +78,7 @@ export class CaseSharesTable1796110000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE FUNCTION f_case_shares_rebuild() RETURNS bigint LANGUAGE sql AS $$
         DELETE FROM case_shares;
-        INSERT INTO case_shares (referral_id, case_id, organization_id, sections, case_registered_at)
-        SELECT r.id, r.case_id, r.to_organization_id, r.shared_sections, c.registered_at
-        FROM referrals r JOIN cases c ON c.id = r.case_id
-        WHERE r.status IN ('pending', 'accepted')
-          AND EXISTS (
-            SELECT 1 FROM consents k
-            WHERE k.case_id = r.case_id AND k.purpose = 'referral' AND k.withdrawn_at IS NULL
-              AND (cardinality(k.organization_ids) = 0 OR r.to_organization_id = ANY (k.organization_ids)));
+        INSERT INTO case_shares SELECT * FROM case_live_shares;
         SELECT count(*) FROM case_shares;
       $$`);
     // Today's shares.
@@ -96,6 +93,7 @@ export class CaseSharesTable1796110000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION f_case_shares_on_referral()`);
     await queryRunner.query(`DROP FUNCTION f_case_shares_refresh(uuid)`);
     await queryRunner.query(`DROP FUNCTION f_case_shares_rebuild()`);
+    await queryRunner.query(`DROP VIEW "case_live_shares"`);
     await queryRunner.query(`DROP TABLE "case_shares"`);
     await queryRunner.query(`
       CREATE VIEW "case_shares" AS
