@@ -74,3 +74,58 @@ describe('worker: pg-boss job runner', () => {
     }
   });
 });
+
+describe('database connections', () => {
+  const waitFor = async (ok: () => boolean) => {
+    for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('a connection lost between two statements of a transaction fails that transaction, not the process, and the pool recovers', async () => {
+    const url = await createTestDatabase();
+    const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 }));
+    await ds.initialize();
+    const db = new TestDb(url);
+    try {
+      const outcome = ds.transaction(async (em) => {
+        const [{ pid }] = await em.query('SELECT pg_backend_pid() AS pid');
+        const client = (em.queryRunner as unknown as { databaseConnection: import('pg').Client }).databaseConnection;
+        let ended = false;
+        client.once('end', () => (ended = true));
+        // 57P01 arrives while no statement of this client is in flight: the client emits `error`.
+        await db.rows('SELECT pg_terminate_backend($1)', [pid]);
+        await waitFor(() => ended);
+        expect(ended).toBe(true);
+        await em.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toThrow();
+      expect(await ds.query('SELECT 41 + 1 AS n')).toEqual([{ n: 42 }]);
+    } finally {
+      await ds.destroy();
+      await db.close();
+    }
+  });
+
+  it('a checked-out client terminated while unused is discarded on release', async () => {
+    const url = await createTestDatabase();
+    const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 1 }));
+    await ds.initialize();
+    const db = new TestDb(url);
+    try {
+      const pool = (ds.driver as unknown as { master: import('pg').Pool }).master;
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      let ended = false;
+      client.once('end', () => (ended = true));
+      await db.rows('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      await waitFor(() => ended);
+      expect(ended).toBe(true);
+      client.release();
+      // The pool's only slot gets a fresh connection, not the dead one.
+      const [{ pid }] = await ds.query('SELECT pg_backend_pid() AS pid');
+      expect(pid).not.toBe(rows[0].pid);
+    } finally {
+      await ds.destroy();
+      await db.close();
+    }
+  });
+});

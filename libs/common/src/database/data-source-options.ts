@@ -21,10 +21,20 @@ const CONNECT_TIMEOUT_MS = 1500;
  */
 const POOL_WAIT_MS = 10_000;
 
-/** pg-pool uses one timeout for both; the client's own connect timer is set apart here. */
-class FastConnectClient extends pg.Client {
+/**
+ * pg-pool uses one timeout for both; the client's own connect timer is set apart here.
+ *
+ * A client also listens for its own `error` events for its whole life. pg-pool listens only
+ * while a client is idle, so a connection lost while checked out between two statements (a
+ * transaction's, or `allocateNumber`'s) emitted an `error` with no listener, which throws and
+ * kills the process: a database restart took the API down with it (issue 13, found as an
+ * intermittent crash of the outage test). The statement in flight, if any, gets the error as
+ * its rejection; the client is left not queryable, and pg-pool discards it on release.
+ */
+export class FastConnectClient extends pg.Client {
   constructor(config: pg.ClientConfig) {
     super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    this.on('error', () => undefined);
   }
 }
 
