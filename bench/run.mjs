@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runOnce, summarize } from './lib/load.mjs';
 import { query, readStatements, resetStatements, startDatabase, useDatabase } from './lib/postgres.mjs';
-import { rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
+import { cpuMs, rssMb, startProcess, withRssSampling } from './lib/processes.mjs';
 import { summarizeProfile } from './lib/profile.mjs';
 import { FLOWS_QUERIES, REFERRALS_USER, REPORTS_USER, SCENARIOS } from './scenarios.mjs';
 import { RECALL_SET } from './seed/recall.mjs';
@@ -232,7 +232,7 @@ try {
     // The runtime settings of docker/Dockerfile (resident memory, issue 12): a 1 MB young
     // generation (V8's default semi-space of 16 MB is ~30 MB of RSS an idle API never uses),
     // and glibc malloc returning large blocks (argon2's 19 MB a hash) to the system.
-    NODE_OPTIONS: '--max-semi-space-size=1',
+    NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? '--max-semi-space-size=1',
     MALLOC_ARENA_MAX: '2',
     MALLOC_MMAP_THRESHOLD_: '131072',
   };
@@ -403,7 +403,10 @@ try {
     for (let r = 0; r < cfg.rounds; r++) {
       for (const p of prepared) {
         if (database.statements !== false) await resetStatements(database.url);
+        const cpuBefore = cpuMs(p.pid);
         const { result, maxRss } = await withRssSampling([p.pid], () => runOnce({ url: p.url, connections: p.s.connections, seconds: cfg.duration, request: p.request }));
+        const cpuAfter = cpuMs(p.pid);
+        result.cpuMs = cpuBefore == null || cpuAfter == null ? null : cpuAfter - cpuBefore;
         p.maxRss = Math.max(p.maxRss, maxRss[p.pid]);
         p.rounds.push(result);
         const st = await readStatements(database.url);
@@ -544,7 +547,7 @@ if (results.scenarios) {
   const fmt = (x, d = 1) => (x === null || x === undefined ? '' : typeof x === 'number' ? x.toFixed(d) : x);
   const rows = results.scenarios.map((s) =>
     s.status === 'ok'
-      ? [s.title, s.connections, fmt(s.rps, 0), fmt(s.p50), fmt(s.p95), fmt(s.p99), s.overbookings === undefined ? s.errors : `${s.errors} (${s.overbookings} overbooked)`, s.ratioToBaseline ? s.ratioToBaseline.toFixed(2) : '', s.maxRssMb, s.db ? fmt(s.db.queriesPerRequest, 1) : '', s.db ? fmt(s.db.dbMsPerRequest, 2) : '']
+      ? [s.title, s.connections, fmt(s.rps, 0), fmt(s.p50), fmt(s.p95), fmt(s.p99), s.overbookings === undefined ? s.errors : `${s.errors} (${s.overbookings} overbooked)`, s.ratioToBaseline ? s.ratioToBaseline.toFixed(2) : '', s.maxRssMb, s.cpuMsPerRequest != null ? fmt(s.cpuMsPerRequest, 2) : '', s.db ? fmt(s.db.queriesPerRequest, 1) : '', s.db ? fmt(s.db.dbMsPerRequest, 2) : '']
       : [s.title, s.connections, s.status, '', '', '', '', '', '', '', ''],
   );
   const d = results.dataset;
@@ -552,11 +555,11 @@ if (results.scenarios) {
     '',
     `Passerelle benchmark (${results.mode}) — ${results.git.commit?.slice(0, 10)}${results.git.dirty ? '+dirty' : ''} — ${results.machine.cpuModel} × ${results.machine.cores}, node ${results.machine.node}, PostgreSQL ${results.machine.postgres}`,
     `dataset: ${d.cases.toLocaleString('en')} cases${d.reused ? ' (reused)' : `, seeded in ${(d.seedingMs / 1000).toFixed(1)} s`} (${Object.entries(d.rowCounts ?? {}).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}), database ${d.databaseSize}`,
-    `rounds: ${cfg.rounds} × ${cfg.duration} s after ${cfg.warmup} s warm-up, median; latency in ms; RSS = API (or baseline) max VmRSS in MB; q/req and db ms/req from pg_stat_statements`,
+    `rounds: ${cfg.rounds} × ${cfg.duration} s after ${cfg.warmup} s warm-up, median; latency in ms; RSS = API (or baseline) max VmRSS in MB; cpu ms/req = the server process's own CPU time per request; q/req and db ms/req from pg_stat_statements`,
     `API RSS idle ${results.processes?.api?.idleRssMb} MB, under load max ${results.processes?.api?.maxRssMb} MB; worker: ${results.processes?.worker?.status}; search recall ${results.recall?.found}/${results.recall?.total}; load average at start ${results.machine.loadAverageAtStart.join(' ')}`,
     '',
   ].join('\n');
-  results.table = table(rows, ['scenario', 'conns', 'req/s', 'p50', 'p95', 'p99', 'errors', 'vs raw', 'RSS', 'q/req', 'db ms/req']);
+  results.table = table(rows, ['scenario', 'conns', 'req/s', 'p50', 'p95', 'p99', 'errors', 'vs raw', 'RSS', 'cpu ms/req', 'q/req', 'db ms/req']);
   log(`${header}\n${results.table}\n`);
   for (const s of d.skipped ?? []) log(`seed skipped ${s.table}: ${s.reason}`);
   const bad = results.scenarios.filter((s) => s.status === 'ok' && s.errors > 0);

@@ -15,6 +15,7 @@ import { AddReintegrationBudgetCeiling1796310000000 } from './1796310000000-add-
 import { CreateReintegration1796320000000 } from './1796320000000-create-reintegration.js';
 import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
 import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
+import { GinWithoutPendingList1796600000000 } from './1796600000000-gin-without-pending-list.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CreateReintegration1796320000000,
   ReportIndexes1796400000000,
   CreateDataProtection1796500000000,
+  GinWithoutPendingList1796600000000,
 ];

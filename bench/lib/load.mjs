@@ -54,5 +54,6 @@ export function summarize(rounds) {
     p99: median(rounds.map((r) => r.p99)),
     errors: rounds.reduce((s, r) => s + r.errors + r.non2xx, 0),
     requests: rounds.reduce((s, r) => s + r.requests, 0),
+    cpuMsPerRequest: rounds.every((r) => r.cpuMs != null) ? Math.round((rounds.reduce((s, r) => s + r.cpuMs, 0) / Math.max(1, rounds.reduce((s, r) => s + r.requests, 0))) * 100) / 100 : null,
   };
 }

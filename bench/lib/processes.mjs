@@ -14,6 +14,21 @@ export function rssMb(pid) {
   }
 }
 
+/**
+ * CPU time a process has used so far, in ms (utime + stime of /proc/<pid>/stat, in clock ticks of
+ * 10 ms), or null. Its difference over a round divided by the requests is the server's own CPU
+ * cost of a request: less sensitive to a busy machine than requests per second.
+ */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples the max RSS of some processes while `fn` runs. */
 export async function withRssSampling(pids, fn, everyMs = 200) {
   const max = Object.fromEntries(pids.map((p) => [p, 0]));

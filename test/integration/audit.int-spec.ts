@@ -415,6 +415,53 @@ describe('sealing never waits on writers nor skips them (issue 4)', () => {
   });
 });
 
+describe('events written outside a transaction go through the group writer (issue 12)', () => {
+  it('60 concurrent reads: each caller returns only once its event is stored, and they share a few statements', async () => {
+    const o = await makeOrg(t);
+    const actor = actorOf(o, ['caseworker']);
+    const ids = Array.from({ length: 60 }, () => randomUUID());
+    await Promise.all(
+      ids.map(async (id) => {
+        await writer.record(null, actor, 'case.viewed', { type: 'Case', id, organizationId: o.org.id });
+        // Durable before the caller goes on: visible to another connection at once.
+        expect(await t.db.row('SELECT action FROM audit_events WHERE entity_id = $1', [id])).toEqual({ action: 'case.viewed' });
+      }),
+    );
+    const rows = await t.db.rows<{ entity_id: string; txid: string; actor_user_id: string }>(
+      'SELECT entity_id, txid, actor_user_id FROM audit_events WHERE entity_id = ANY($1::text[]) ORDER BY seq',
+      [ids],
+    );
+    expect(rows.map((r) => r.entity_id).sort()).toEqual([...ids].sort());
+    expect(rows.every((r) => r.actor_user_id === actor.userId)).toBe(true);
+    // Grouped: the 60 events were written by fewer statements (transactions) than events.
+    expect(new Set(rows.map((r) => r.txid)).size).toBeLessThan(60);
+  });
+
+  it('an event that cannot be written fails its own caller only; the rest of its group is stored', async () => {
+    const o = await makeOrg(t);
+    const actor = actorOf(o, ['caseworker']);
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    const outcomes = await Promise.allSettled(
+      // entity_type is NOT NULL: the 8th event cannot be written.
+      ids.map((id, i) => writer.record(null, actor, 'case.viewed', { type: i === 7 ? (null as unknown as string) : 'Case', id, organizationId: o.org.id })),
+    );
+    expect(outcomes.map((x) => x.status)).toEqual(ids.map((_, i) => (i === 7 ? 'rejected' : 'fulfilled')));
+    const stored = await t.db.rows<{ entity_id: string }>('SELECT entity_id FROM audit_events WHERE entity_id = ANY($1::text[])', [ids]);
+    expect(stored.map((r) => r.entity_id).sort()).toEqual(ids.filter((_, i) => i !== 7).sort());
+  });
+
+  it('a sealed read event (details naming a case) is stored sealed, and the chain verifies', async () => {
+    const o = await makeOrg(t);
+    const caseId = randomUUID();
+    await writer.record(null, actorOf(o, ['caseworker']), 'letter.viewed', { type: 'Letter', id: randomUUID(), organizationId: o.org.id }, { details: { caseId, holder: 'Awa Traoré' } });
+    const row = await t.db.row<{ details: { caseId: string; holder: { $sealed: unknown } } }>("SELECT details FROM audit_events WHERE details->>'caseId' = $1", [caseId]);
+    expect(row?.details.caseId).toBe(caseId);
+    expect(row?.details.holder).toHaveProperty('$sealed');
+    await sealAllOf(o.org.id);
+    expect(await audit.verify(actorOf(o, ['auditor']))).toMatchObject({ ok: true, unsealed: 0 });
+  });
+});
+
 describe('permission denials are audited (issue 4)', () => {
   it('a caseworker calling POST /organizations gets 403 and an access.denied event lands in their org’s trail', async () => {
     const o = await makeOrg(t);

@@ -28,6 +28,23 @@ describe('migrations', () => {
     }
   });
 
+  it('every GIN index has no pending list (fastupdate off): a search never reads the keys of all recent inserts unsorted', async () => {
+    const url = await createTestDatabase();
+    const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 }));
+    await ds.initialize();
+    try {
+      const gin: { name: string; options: string[] | null }[] = await ds.query(
+        `SELECT c.relname AS name, c.reloptions AS options FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE a.amname = 'gin' AND n.nspname = 'public' ORDER BY 1`,
+      );
+      expect(gin.map((g) => g.name)).toEqual(expect.arrayContaining(['cases_name_keys_idx', 'cases_search_name_trgm_idx']));
+      for (const g of gin) expect({ index: g.name, options: g.options }).toEqual({ index: g.name, options: expect.arrayContaining(['fastupdate=off']) });
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('entities and schema do not drift (what migration:generate --check checks)', async () => {
     const url = await createTestDatabase();
     const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 }));
