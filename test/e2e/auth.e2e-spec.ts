@@ -181,6 +181,22 @@ describe('login (issue 4: POST /auth/login, GET /me)', () => {
       expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');
     });
 
+    it('expired after it was accepted (a verified token is remembered only until its exp)', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id }, { exp });
+      await as(t, token).get(ME).expect(200);
+      await as(t, token).get(ME).expect(200);
+      await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+      expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');
+    });
+
+    it('a remembered token is still refused once its user is deactivated', async () => {
+      const u = await makeUser(t, org, ['caseworker']);
+      await as(t, u).get(ME).expect(200);
+      await t.db.rows('UPDATE users SET active = false WHERE id = $1', [u.user.id]);
+      expectProblem(await as(t, u).get(ME), 401, 'UNAUTHENTICATED');
+    });
+
     it('signed with another secret', async () => {
       const token = await craftToken({ id: cw.user.id, organizationId: org.org.id }, { key: new TextEncoder().encode('another-secret-0123456789abcdefghijklmnopqrstuvwxyz') });
       expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');

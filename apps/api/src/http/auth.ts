@@ -39,6 +39,35 @@ export const bearerToken = (req: { headers: Record<string, string | string[] | u
   const h = req.headers.authorization;
   return typeof h === 'string' ? (BEARER.exec(h)?.[1] ?? null) : null;
 };
+/** How many verified access tokens are remembered per key (a few per signed-in user). */
+const VERIFIED_TOKENS = 5000;
+type Verifier = (token: string, key: unknown, options: unknown, done: (err: Error | null, payload?: { exp?: number }) => void) => void;
+const strategyStatics = Strategy as unknown as { JwtVerifier: Verifier };
+const verifyJwt = strategyStatics.JwtVerifier;
+const verified = new WeakMap<object, Map<string, { exp?: number }>>();
+
+/**
+ * passport-jwt's verifier, remembering the tokens it accepted (issue 12: the HMAC and the claim
+ * checks of jsonwebtoken were ~6 % of a GET /cases/{id}, for a token that every request of a
+ * session repeats). A remembered token is accepted again only until its `exp`, and only under the
+ * key that verified it; anything else, and any refusal, goes to jsonwebtoken, whose errors the
+ * client sees. The user's row is still read on every request (JwtStrategy.validate).
+ */
+strategyStatics.JwtVerifier = (token, key, options, done) => {
+  const byKey = typeof key === 'object' && key !== null ? key : null;
+  const known = byKey ? verified.get(byKey)?.get(token) : undefined;
+  if (known && typeof known.exp === 'number' && known.exp * 1000 > Date.now()) return done(null, known);
+  verifyJwt(token, key, options, (err, payload) => {
+    if (!err && byKey && payload) {
+      let tokens = verified.get(byKey);
+      if (!tokens) verified.set(byKey, (tokens = new Map()));
+      if (tokens.size >= VERIFIED_TOKENS) tokens.delete(tokens.keys().next().value!);
+      tokens.set(token, Object.freeze(payload));
+    }
+    done(err, payload);
+  });
+};
+
 /** Clock skew tolerated between the API replicas that issue and check tokens. */
 const SKEW_SECONDS = 60;
 
