@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
@@ -41,9 +42,13 @@ export class StaysService implements OnModuleInit {
 
   /**
    * Check-in (DESIGN §5): the case (404) the actor may act on (403) → open, no active stay
-   * (409) → the site row locked → a free bed (409 SHELTER_FULL) → insert → audit. Under the site
-   * lock, concurrent check-ins at one shelter (and a PATCH of its bedCapacity) queue, and each
-   * counts the stays committed before it: capacity is kept by the database, not by luck.
+   * (409) → the shelter (400, 403) → the audit event → the site row locked → a free bed (409
+   * SHELTER_FULL) → insert. Under the site lock, concurrent check-ins at one shelter (and a PATCH
+   * of its bedCapacity) queue, and each counts the stays committed before it: capacity is kept by
+   * the database, not by luck. Everything that does not need the lock runs before it, the audit
+   * event included (the transaction undoes it if the shelter is full): the lock is held for the
+   * count, the insert and the commit only (issue 12: 40 check-ins at once queued behind five
+   * round trips each, p95 326 ms).
    */
   checkIn(actor: Actor, input: CheckInInput): Promise<StayView> {
     return this.db.transaction(async (em) => {
@@ -52,16 +57,15 @@ export class StaysService implements OnModuleInit {
       const referralId = await this.mayHouse(em, actor, c);
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to check the migrant in');
       if (await this.hasActiveStay(em, c.id)) throw new DomainError('ACTIVE_STAY_EXISTS', 'The migrant already has an active stay: check them out of it first');
-      const site = await em.getRepository(Site).createQueryBuilder('s').where('s.id = :id', { id: input.siteId }).setLock('pessimistic_write').getOne();
-      if (!site || !site.active || site.kind !== 'shelter' || site.bedCapacity === null) {
-        throw validationFailed([{ field: 'siteId', message: 'must be an active shelter of your organization' }]);
-      }
+      const isShelter = (x: Site | null): x is Site & { bedCapacity: number } => !!x && x.active && x.kind === 'shelter' && x.bedCapacity !== null;
+      const notAShelter = () => validationFailed([{ field: 'siteId', message: 'must be an active shelter of your organization' }]);
+      const site = await em.getRepository(Site).findOneBy({ id: input.siteId });
+      if (!isShelter(site)) throw notAShelter();
       // Sites are public (the directory): another organization's shelter is visible, not yours to fill (403).
       assertCan(actor, 'create', 'Stay', { owningOrganizationId: site.organizationId });
-      const occupied = await occupiedBeds(em, site.id);
-      if (occupied >= site.bedCapacity) throw new DomainError('SHELTER_FULL', `${site.name} has no free bed`, undefined, { capacity: site.bedCapacity, occupied });
       const now = this.clock.now();
       const stay = em.create(Stay, {
+        id: randomUUID(),
         caseId: c.id,
         owningOrganizationId: site.organizationId,
         siteId: site.id,
@@ -76,9 +80,14 @@ export class StaysService implements OnModuleInit {
         createdBy: actor.userId,
         updatedBy: actor.userId,
       });
-      await em.insert(Stay, stay);
       stay.caseNumber = c.caseNumber;
       await this.audit.record(em, actor, 'stay.checked_in', this.target(stay), { changes: diff(null, snapshot(stay)), details: { caseId: c.id } });
+      // The shelter as it is now, locked: deactivated or resized since it was read, the lock's answer counts.
+      const locked = await em.getRepository(Site).createQueryBuilder('s').where('s.id = :id', { id: site.id }).setLock('pessimistic_write').getOne();
+      if (!isShelter(locked)) throw notAShelter();
+      const occupied = await occupiedBeds(em, site.id);
+      if (occupied >= locked.bedCapacity) throw new DomainError('SHELTER_FULL', `${site.name} has no free bed`, undefined, { capacity: locked.bedCapacity, occupied });
+      await em.insert(Stay, stay);
       return { stay, extensions: [] };
     });
   }
