@@ -72,6 +72,7 @@ if (opts.help) {
   --no-build            skip npm run build (dist/ must be current)
   --out FILE            results file (default bench/results/latest.json)
   BENCH_DATABASE_URL    use this PostgreSQL instead of an embedded one (must be empty or seeded by a previous run)
+  BENCH_API_NODE_OPTIONS the API's NODE_OPTIONS (default --max-semi-space-size=4, as docker/Dockerfile)
 `);
   process.exit(0);
 }
@@ -229,10 +230,11 @@ try {
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     ACCESS_TOKEN_TTL_SECONDS: '3600',
     PUBLIC_BASE_URL: api,
-    // The runtime settings of docker/Dockerfile (resident memory, issue 12): a 1 MB young
-    // generation (V8's default semi-space of 16 MB is ~30 MB of RSS an idle API never uses),
-    // and glibc malloc returning large blocks (argon2's 19 MB a hash) to the system.
-    NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? '--max-semi-space-size=1',
+    // The runtime settings of docker/Dockerfile (resident memory, issue 12): a young generation
+    // of at most 4 MB semi-spaces (V8's default of 16 MB is ~30 MB of RSS; 1 MB made the
+    // scavenger 20–24 % of the API's CPU under load, 4 MB 7–13 %), and glibc malloc returning
+    // large blocks (argon2's 19 MB a hash) to the system. BENCH_API_NODE_OPTIONS overrides.
+    NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS ?? '--max-semi-space-size=4',
     MALLOC_ARENA_MAX: '2',
     MALLOC_MMAP_THRESHOLD_: '131072',
   };
