@@ -5,6 +5,20 @@ interface PgPool {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
+const NAMES_KEPT = 500;
+const names = new Map<string, string>();
+
+/** The statement's name, the hash of its text, remembered for the texts seen most recently. */
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+    if (names.size >= NAMES_KEPT) names.delete(names.keys().next().value!);
+    names.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Runs one statement (named parameters, as in query builders) as a named prepared statement of
  * the pool's connection: PostgreSQL parses and plans it once per connection instead of once per
@@ -15,7 +29,7 @@ interface PgPool {
  */
 export async function preparedQuery<T>(ds: DataSource, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
   const [text, values] = ds.driver.escapeQueryWithParameters(sql, parameters);
-  const name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+  const name = nameOf(text);
   const pool = (ds.driver as unknown as { master: PgPool }).master;
   return (await pool.query({ name, text, values })).rows as T[];
 }

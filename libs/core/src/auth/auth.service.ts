@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError } from '@passerelle/common';
+import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError, preparedQuery } from '@passerelle/common';
 import { systemActor, userActor } from '../access/ability.factory.js';
 import { AuditWriter } from '../audit/audit.writer.js';
 import { dummyHash, verifyPassword } from '../users/password-hasher.js';
@@ -158,11 +158,13 @@ export class AuthService implements OnModuleInit {
    * effect on the next request, not at token expiry (issue 4).
    */
   async actorFor(payload: AccessTokenPayload, info: RequestInfo): Promise<Actor | null> {
-    const [row]: ActorRow[] = await this.db.query(
+    // Every request runs it: prepared once per connection, straight on the pool (issue 12).
+    const [row] = await preparedQuery<ActorRow>(
+      this.db,
       `SELECT u.id, u.organization_id, u.roles, u.site_ids, o.code, o.capabilities
        FROM users u JOIN organizations o ON o.id = u.organization_id
-       WHERE u.id = $1 AND u.active AND o.active`,
-      [payload.sub],
+       WHERE u.id = :userId AND u.active AND o.active`,
+      { userId: payload.sub },
     );
     if (!row) return null;
     return userActor({
