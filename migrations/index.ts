@@ -16,6 +16,7 @@ import { CreateReintegration1796320000000 } from './1796320000000-create-reinteg
 import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
 import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 import { GinWithoutPendingList1796600000000 } from './1796600000000-gin-without-pending-list.js';
+import { CoveringRegistrationsIndex1796610000000 } from './1796610000000-covering-registrations-index.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ReportIndexes1796400000000,
   CreateDataProtection1796500000000,
   GinWithoutPendingList1796600000000,
+  CoveringRegistrationsIndex1796610000000,
 ];

@@ -45,6 +45,18 @@ describe('migrations', () => {
     }
   });
 
+  it('the (organization, registration) index covers the coded columns the flows report groups by and the list filters on', async () => {
+    const url = await createTestDatabase();
+    const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 }));
+    await ds.initialize();
+    try {
+      const [{ def }] = await ds.query(`SELECT pg_get_indexdef('cases_owner_registered_idx'::regclass) AS def`);
+      expect(def).toContain('(owning_organization_id, registered_at, id) INCLUDE (sex, nationality, birth_year, site_id, assigned_to, status, vulnerability_flags)');
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('entities and schema do not drift (what migration:generate --check checks)', async () => {
     const url = await createTestDatabase();
     const ds = new DataSource(databaseOptions({ url, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 }));

@@ -53,7 +53,8 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
  */
 @Entity('cases')
 @Index('cases_case_number_key', ['caseNumber'], { unique: true })
-@Index('cases_owner_registered_idx', ['owningOrganizationId', 'registeredAt', 'id'])
+// (owning_organization_id, registered_at, id) INCLUDE (coded columns): migration 1796610000000.
+@Index('cases_owner_registered_idx', { synchronize: false })
 @Index('cases_owner_site_idx', ['owningOrganizationId', 'siteId'])
 @Index('cases_owner_assigned_idx', ['owningOrganizationId', 'assignedTo'])
 @Index('cases_household_idx', ['householdId'])
