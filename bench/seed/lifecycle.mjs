@@ -225,6 +225,26 @@ function deliver(p, rnd, end, approved, org) {
 }
 
 // ---- shelter stays (issue 7) -------------------------------------------------------------------
+/** Index of the first of the bed's stays that starts at or after `t` (b.busy: [start, end] pairs by start). */
+function firstFrom(b, t) {
+  let lo = 0;
+  let hi = b.busy.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b.busy[mid][0] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+/** No stay of the bed overlaps [from, to): the one starting before `to` ends by `from`, and none starts inside. */
+function isFree(b, from, to) {
+  const k = firstFrom(b, to);
+  return k === 0 || b.busy[k - 1][1] <= from;
+}
+function take(b, from, to) {
+  b.busy.splice(firstFrom(b, from), 0, [from, to]);
+}
+
 const pickNights = weighted([[1, 55], [2, 25], [3, 12], [4, 3], [5, 2], [6, 1], [7, 1], [8, 0.5], [9, 0.3], [10, 0.2]]);
 
 /**
@@ -280,10 +300,13 @@ export function stayOf(c, ctx, referral, end) {
   const expectedAt = checkIn + (site.maxStayDays + (extension ? extension.days : 0)) * DAY;
   // An active stay is never overdue here: the worker's alert job finds nothing to raise.
   if (active && expectedAt <= end + 2 * DAY) return null;
-  // The first free bed of this thread's share (an active stay: of the beds kept for those).
-  const bed = ctx.beds.find((b) => b.siteId === site.id && b.freeAt <= checkIn && (!active || b.forActive));
+  // The first bed of this thread's share free for the whole stay (an active stay: of the beds
+  // kept for those). Check-ins come roughly in registration order, not exactly (a referral's
+  // stay starts when it is accepted): each bed keeps its stays as sorted, disjoint intervals.
+  const until = active ? Infinity : out;
+  const bed = ctx.beds.find((b) => b.siteId === site.id && (!active || b.forActive) && isFree(b, checkIn, until));
   if (!bed) return null;
-  bed.freeAt = active ? Infinity : out;
+  take(bed, checkIn, until);
   if (active && !extension && rnd.chance(0.1) && checkIn + 7 * DAY < end) {
     extension = { id: rnd.uuid(), days: 2 + rnd.int(5), requestedAt: new Date(checkIn + 7 * DAY), decidedAt: null, status: 'pending' };
   }

@@ -29,8 +29,8 @@ const ctx = {
   searchNameStrategy: w.searchNameStrategy,
   audit: { seq: w.firstSeq, txid: w.firstTxid, pending: [], heads: new Map(w.heads), diff, chain, canonicalJson, privacy: new AuditPrivacy(), openWithKey, checked: 0, hashed: 0 },
   shelters: w.shelters,
-  // This thread's share of the shelters' beds (seed.mjs): each free again at `freeAt`.
-  beds: w.beds.map((b) => ({ ...b, freeAt: -Infinity })),
+  // This thread's share of the shelters' beds (seed.mjs), each with its stays (lifecycle.mjs).
+  beds: w.beds.map((b) => ({ ...b, busy: [] })),
   end: Date.parse(w.now) - 3_600_000,
 };
 ctx.factory = createCaseFactory(ctx, w.orgCodes);
