@@ -3,6 +3,7 @@
 import { weighted } from './random.mjs';
 import * as V from './vocabulary.mjs';
 import { RECALL_SET } from './recall.mjs';
+import { settleCase } from './lifecycle.mjs';
 
 const DAY = 86_400_000;
 const pad6 = (n) => String(n).padStart(6, '0');
@@ -26,7 +27,9 @@ const pickReason = weighted(V.REASONS);
 const pickTravelling = weighted(V.TRAVELLING_WITH);
 const pickEducation = weighted(V.EDUCATION);
 const pickVulnerability = weighted(V.VULNERABILITIES);
-const pickClosure = weighted(V.CLOSURE_REASONS);
+// `returned` and `reintegration_completed` need an arrived return / a completed plan (the close
+// checks): lifecycle.mjs gives them to the cases that have one, never this draw.
+const pickClosure = weighted(V.CLOSURE_REASONS.filter(([r]) => r !== 'returned' && r !== 'reintegration_completed'));
 
 /**
  * Splits the demo organizations into `n` groups of about equal case volume, so that `n`
@@ -170,7 +173,7 @@ export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => 
     const viewedMs = rnd.chance(0.4) ? registeredMs + rnd.int(30 * 24) * 3_600_000 : null;
     const updatedMs = Math.max(registeredMs, assignedTo ? assignedMs : 0, closed ? closedMs : 0);
 
-    return {
+    const c = {
       i,
       planted: plant ?? null,
       id,
@@ -216,6 +219,8 @@ export function createCaseFactory(ctx, orgCodes = V.ORG_WEIGHTS.map(([code]) => 
         household: JSON.stringify(householdSection),
       },
     };
+    settleCase(c, ctx, end);
+    return c;
   }
 
   return { make, counters, planted };

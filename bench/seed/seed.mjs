@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { assertRecallNamesAreUnique, nameVocabulary, partitionOrganizations } from './dataset.mjs';
 import { openCopy } from './copy.mjs';
 import { TABLES } from './tables.mjs';
+import * as V from './vocabulary.mjs';
 
 const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
 const DEMO_CODES = ['IOM-ML', 'MDM-GAO', 'CIAUD-DTZ', 'DIREYBEN-GAO', 'CSREF-GAO'];
@@ -22,6 +23,121 @@ async function pool(n, jobs) {
   await Promise.all(Array.from({ length: Math.min(n, queue.length) }, async () => {
     while (queue.length) await queue.shift()();
   }));
+}
+
+/**
+ * Indexes, constraints (with their validation state) and triggers (with their enabled state) of
+ * the public schema: compared before the load and after it, so the seed cannot leave the
+ * database different from what the migrations made.
+ */
+async function schemaObjects(db) {
+  const { rows } = await db.query(
+    `SELECT 'index ' || tablename || '.' || indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'public'
+     UNION ALL
+     SELECT 'constraint ' || conrelid::regclass::text || '.' || conname, pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' (NOT VALIDATED)' END
+     FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL
+     SELECT 'trigger ' || tgrelid::regclass::text || '.' || tgname, pg_get_triggerdef(oid) || ' [' || tgenabled::text || ']'
+     FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+     UNION ALL
+     SELECT 'table ' || relname, relpersistence::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`,
+  );
+  return new Map(rows.map((r) => [r.name, r.def]));
+}
+
+function diffSchema(before, after) {
+  const out = [];
+  for (const [k, v] of before) if (!after.has(k)) out.push(`missing ${k}: ${v}`);
+  else if (after.get(k) !== v) out.push(`changed ${k}: ${v} → ${after.get(k)}`);
+  for (const [k, v] of after) if (!before.has(k)) out.push(`extra ${k}: ${v}`);
+  return out;
+}
+
+/**
+ * Each generator thread schedules stays on its own share of every shelter's beds (so that no two
+ * threads fill one bed), in proportion to the stays its organizations ask for (lifecycle.stayOf:
+ * 30 % of the shelter organization's cases, 90 % of the accepted or completed shelter referrals
+ * to it, about 20 % × P(shelter) × 60 % of the others' cases). Half of each share (rounded down)
+ * may hold stays still active now: the shelter-checkins scenario finds half of the beds free.
+ */
+function shareBeds(shelters, partitions, orgs) {
+  const weights = new Map(V.ORG_WEIGHTS);
+  const shelterShare = (from, shelterOrgId) => {
+    const offered = V.REFERRAL_SERVICES.filter(([type]) => orgs.some((o) => o.id !== from.id && o.capabilities.includes(type)));
+    const total = offered.reduce((n, [, w]) => n + w, 0);
+    const shelterOrgs = orgs.filter((o) => o.id !== from.id && o.capabilities.includes('shelter'));
+    const shelter = offered.find(([type]) => type === 'shelter');
+    return shelter && shelterOrgs.some((o) => o.id === shelterOrgId) ? shelter[1] / total / shelterOrgs.length : 0;
+  };
+  const out = partitions.map(() => []);
+  for (const site of shelters) {
+    const demand = partitions.map((p) => {
+      const w = p.orgCodes.reduce((n, code) => n + weights.get(code), 0);
+      return p.orgCodes.reduce((n, code) => {
+        const o = orgs.find((x) => x.code === code);
+        const cases = (p.cases * weights.get(code)) / w;
+        return n + cases * (o.id === site.organizationId ? 0.3 : 0.2 * shelterShare(o, site.organizationId) * 0.6 * 0.9);
+      }, 0);
+    });
+    const sum = demand.reduce((a, b) => a + b, 0) || 1;
+    const counts = demand.map((d) => Math.floor((site.capacity * d) / sum));
+    let left = site.capacity - counts.reduce((a, b) => a + b, 0);
+    for (const k of [...counts.keys()].sort((a, b) => demand[b] - demand[a])) if (left-- > 0) counts[k]++;
+    counts.forEach((n, k) => {
+      for (let b = 0; b < n; b++) out[k].push({ siteId: site.id, forActive: b < Math.floor(n / 2) });
+    });
+  }
+  return out;
+}
+
+/**
+ * The rules the services keep, checked on the whole seeded dataset (not timed): no shelter over
+ * its beds at any moment, at most half of them taken now (the shelter-checkins scenario), and
+ * case closures that the close checks would have allowed.
+ */
+async function checkLifecycle(db, schema) {
+  const checks = [];
+  if (schema.has('stays')) {
+    checks.push(
+      ['shelter over capacity at some moment', `SELECT count(*)::int AS n FROM (
+         SELECT e.site_id, sum(e.d) OVER (PARTITION BY e.site_id ORDER BY e.at, e.d) AS used FROM (
+           SELECT site_id, checked_in_at AS at, 1 AS d FROM stays
+           UNION ALL SELECT site_id, checked_out_at, -1 FROM stays WHERE checked_out_at IS NOT NULL) e) x
+         JOIN sites s ON s.id = x.site_id WHERE x.used > s.bed_capacity`],
+      ['shelter more than half full now', `SELECT count(*)::int AS n FROM sites s WHERE (SELECT count(*) FROM stays st WHERE st.site_id = s.id AND st.status = 'active') > s.bed_capacity / 2`],
+      ['active stay of a closed case', `SELECT count(*)::int AS n FROM stays st JOIN cases c ON c.id = st.case_id WHERE st.status = 'active' AND c.status = 'closed'`],
+      ['stay ending after its case closed', `SELECT count(*)::int AS n FROM stays st JOIN cases c ON c.id = st.case_id WHERE c.closed_at IS NOT NULL AND (st.checked_out_at IS NULL OR st.checked_out_at > c.closed_at)`],
+      ['active stay overdue or ending within a day', `SELECT count(*)::int AS n FROM stays WHERE status = 'active' AND expected_check_out_at < now() + interval '1 day'`],
+    );
+  }
+  if (schema.has('returns')) {
+    checks.push(
+      ['closed case with a return in progress or departed', `SELECT count(*)::int AS n FROM returns r JOIN cases c ON c.id = r.case_id WHERE c.status = 'closed' AND r.status IN ('draft', 'submitted', 'approved', 'departed')`],
+      ['case closed as returned without an arrived return', `SELECT count(*)::int AS n FROM cases c WHERE c.closure_reason = 'returned' AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.case_id = c.id AND r.status = 'arrived' AND r.arrived_at <= c.closed_at)`],
+      ['submitted return without an eligible screening and a return consent before it', `SELECT count(*)::int AS n FROM returns r WHERE r.submitted_at IS NOT NULL AND (
+         NOT EXISTS (SELECT 1 FROM screenings s WHERE s.case_id = r.case_id AND s.outcome = 'eligible' AND s.screened_at < r.submitted_at)
+         OR NOT EXISTS (SELECT 1 FROM consents k WHERE k.case_id = r.case_id AND k.purpose = 'return' AND k.withdrawn_at IS NULL AND k.recorded_at < r.submitted_at))`],
+      ['stay still active after its return departed', `SELECT count(*)::int AS n FROM returns r JOIN stays st ON st.case_id = r.case_id WHERE r.departed_at IS NOT NULL AND st.checked_in_at < r.departed_at AND (st.checked_out_at IS NULL OR st.checked_out_at > r.departed_at)`],
+    );
+  }
+  if (schema.has('reintegration_plans')) {
+    checks.push(
+      ['case closed as reintegration_completed without a completed plan', `SELECT count(*)::int AS n FROM cases c WHERE c.closure_reason = 'reintegration_completed' AND NOT EXISTS (SELECT 1 FROM reintegration_plans p WHERE p.case_id = c.id AND p.status = 'completed')`],
+      ['plan without an arrived return to Mali before it', `SELECT count(*)::int AS n FROM reintegration_plans p WHERE NOT EXISTS (SELECT 1 FROM returns r WHERE r.case_id = p.case_id AND r.status = 'arrived' AND r.destination_country = 'MLI' AND r.arrived_at < p.created_at)`],
+      ['plan total different from its items', `SELECT count(*)::int AS n FROM reintegration_plans p WHERE p.total_budget_xof <> (SELECT COALESCE(sum(budget_xof), 0) FROM reintegration_items i WHERE i.plan_id = p.id AND i.status <> 'cancelled')`],
+      ['closed case with a plan not completed or rejected', `SELECT count(*)::int AS n FROM reintegration_plans p JOIN cases c ON c.id = p.case_id WHERE c.status = 'closed' AND p.status NOT IN ('completed', 'rejected')`],
+    );
+  }
+  if (schema.has('subject_keys')) {
+    checks.push(['case with sealed audit values and no subject key', `SELECT count(*)::int AS n FROM audit_events e WHERE e.entity_type = 'Case' AND e.action = 'case.created' AND e.changes::text LIKE '%$sealed%' AND NOT EXISTS (SELECT 1 FROM subject_keys k WHERE k.case_id::text = e.entity_id::text)`]);
+  }
+  const failed = [];
+  for (const [what, sql] of checks) {
+    const { rows: [{ n }] } = await db.query(sql);
+    if (n) failed.push(`${what}: ${n}`);
+  }
+  if (failed.length) throw new Error(`the seeded dataset breaks the services' rules:\n${failed.join('\n')}`);
+  return { checked: checks.map(([what]) => what) };
 }
 
 export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 'precomputed', dataEncryptionKey, parallel = 2, threads = 2, log = () => {} }) {
@@ -57,8 +173,12 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     const loaded = active.filter((g) => g.perCase || g.before).map((g) => g.table);
 
     // ---- context: the demo organizations, sites and users, names normalized by PostgreSQL ---
-    const { rows: orgRows } = await db.query('SELECT id, code, capabilities FROM organizations WHERE code = ANY($1) ORDER BY code', [DEMO_CODES]);
-    const { rows: siteRows } = await db.query('SELECT id, organization_id, name, services FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name', [orgRows.map((o) => o.id)]);
+    const ceiling = schema.get('organizations').has('reintegration_budget_ceiling_xof') ? 'reintegration_budget_ceiling_xof' : 'NULL::bigint';
+    const { rows: orgRows } = await db.query(`SELECT id, code, capabilities, ${ceiling} AS ceiling FROM organizations WHERE code = ANY($1) ORDER BY code`, [DEMO_CODES]);
+    const { rows: siteRows } = await db.query(
+      'SELECT id, organization_id, name, services, kind, active, bed_capacity, max_stay_days FROM sites WHERE organization_id = ANY($1) ORDER BY created_at, name',
+      [orgRows.map((o) => o.id)],
+    );
     const { rows: userRows } = await db.query('SELECT id, email FROM users WHERE organization_id = ANY($1)', [orgRows.map((o) => o.id)]);
     const userId = (role, code) => {
       const u = userRows.find((x) => x.email === `${role}@${code.toLowerCase()}.example.org`);
@@ -72,7 +192,15 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       sites: siteRows.filter((s) => s.organization_id === o.id).map((s) => ({ id: s.id, name: s.name, services: s.services })),
       caseworker: userId('caseworker', o.code),
       manager: userId('manager', o.code),
+      reintegrationCeiling: o.ceiling === null ? null : Number(o.ceiling),
     }));
+    // The shelters (stays, issue 7): active shelter sites with beds, of an organization offering shelter.
+    const shelters = siteRows
+      .filter((s) => s.kind === 'shelter' && s.active && s.bed_capacity > 0)
+      .map((s) => {
+        const o = orgs.find((x) => x.id === s.organization_id);
+        return { id: s.id, organizationId: o.id, capacity: s.bed_capacity, maxStayDays: s.max_stay_days ?? 10, caseworker: o.caseworker, manager: o.manager };
+      });
     const { rows: normRows } = await db.query('SELECT w, f_name_tokens(w) AS n FROM unnest($1::text[]) AS w', [nameVocabulary()]);
     const { rows: [{ seq, txid }] } = await db.query(
       `SELECT COALESCE((SELECT max(seq) FROM audit_events), 0)::text AS seq, pg_current_xact_id()::text AS txid`,
@@ -89,6 +217,7 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
 
     // ---- drop indexes, keys and foreign keys of the loaded tables ------------------------
     let t = performance.now();
+    const schemaBefore = await schemaObjects(db);
     const { rows: fks } = await db.query(
       `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
        WHERE contype = 'f' AND (conrelid::regclass::text = ANY($1) OR confrelid::regclass::text = ANY($1))`,
@@ -135,6 +264,7 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     }
     const perCase = active.filter((g) => g.perCase).map((g) => g.table);
     const partitions = partitionOrganizations(threads, cases);
+    const beds = shareBeds(shelters, partitions, orgs);
     let firstSeq = ctx.audit.seq;
     let firstTxid = ctx.audit.txid;
     const results = await Promise.all(partitions.map((part, index) => {
@@ -152,6 +282,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
         tables: perCase,
         types: Object.fromEntries(perCase.map((tbl) => [tbl, [...schema.get(tbl)]])),
         heads: [...ctx.audit.heads],
+        shelters,
+        beds: beds[index],
         firstSeq,
         firstTxid,
       };
@@ -224,6 +356,10 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
       timings.caseSharesMs = since(t);
       if (!loaded.includes('case_shares')) loaded.push('case_shares');
     }
+    // Everything dropped or disabled for the load is back, as the migrations made it.
+    const schemaAfter = await schemaObjects(db);
+    const changed = diffSchema(schemaBefore, schemaAfter);
+    if (changed.length) throw new Error(`the seed left the schema different from the migrated one:\n${changed.join('\n')}`);
     // An after() may write rows beyond the COPY (the overdue alerts): it returns their counts.
     for (const g of active) if (g.after) Object.assign(rowCounts, await g.after(ctx, db));
 
@@ -246,7 +382,8 @@ export async function seedDataset({ url, cases, seed = 12, searchNameStrategy = 
     );
     if (check.wrong) throw new Error(`search_name or name_keys differ from the trigger's values in ${check.wrong} of ${check.checked} sampled cases`);
     if (check.unknownWords) throw new Error(`${check.unknownWords} of ${check.checked} sampled cases have words missing from name_vocabulary`);
-    return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, planted };
+    const lifecycleCheck = await checkLifecycle(db, schema);
+    return { rowCounts, skipped, timings, indexTimes, searchNameCheck: check, lifecycleCheck, planted };
   } finally {
     await db.end();
   }

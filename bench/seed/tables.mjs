@@ -5,8 +5,9 @@
 // generator functions is planned: it is reported as skipped until someone writes it. Tables
 // that do not exist in the migrated schema are skipped too (information_schema decides), so
 // this list can name features before they land: add referrals/stays/returns here as they do.
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { snapshotOf } from './dataset.mjs';
+import { stayOf } from './lifecycle.mjs';
 import { weighted } from './random.mjs';
 import * as V from './vocabulary.mjs';
 
@@ -80,6 +81,20 @@ const consents = {
       const withdrawn = rnd.chance(0.03);
       emit([rnd.uuid(), c.id, c.org.id, 'referral', 'consent', method, [partner], null, c.creator, c.registeredAt, withdrawn ? c.updatedAt : null, withdrawn ? c.creator : null, withdrawn ? 'changed mind' : null]);
     }
+    // Submit, approve and depart check an active return consent; a plan's submission a reintegration one.
+    if (c.screening) emit([rnd.uuid(), c.id, c.org.id, 'return', 'consent', method, [], null, c.ret.createdBy, c.screening.consentAt, null, null, null]);
+    if (c.plan) emit([rnd.uuid(), c.id, c.org.id, 'reintegration', 'consent', method, [], null, c.plan.createdBy, c.plan.consentAt, null, null, null]);
+  },
+};
+
+/** The eligibility screening before a return (screenings.service: assessEligibility says eligible). */
+const screenings = {
+  table: 'screenings',
+  columns: ['id', 'case_id', 'owning_organization_id', 'wishes_to_return', 'country_of_return', 'nationality_confirmed', 'asylum_seeker_or_refugee', 'travel_document', 'best_interests_determination_done', 'fit_to_travel', 'outcome', 'reasons', 'screened_by', 'screened_at'],
+  perCase(c, ctx, emit) {
+    const s = c.screening;
+    if (!s) return;
+    emit([s.id, c.id, c.org.id, true, s.country, true, false, s.travelDocument, s.child, s.fit, 'eligible', [], c.ret.createdBy, s.at]);
   },
 };
 
@@ -216,17 +231,166 @@ const serviceRecords = {
   },
 };
 
+// ---- returns, reintegration, stays (issues 9, 10, 7): decided by lifecycle.mjs ------------------
+const returns = {
+  table: 'returns',
+  columns: [
+    'id', 'case_id', 'owning_organization_id', 'status', 'destination_country', 'destination_locality', 'mode', 'escort_required', 'escort', 'pocket_money_xof',
+    'travel_document', 'legs', 'submitted_by', 'submitted_at', 'decided_by', 'decided_at', 'reject_reason', 'cancel_reason', 'cancelled_by', 'cancelled_at',
+    'departed_at', 'departed_by', 'arrived_at', 'arrival_confirmed_by', 'movement_id', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by',
+  ],
+  requires: ['screenings', 'consents'],
+  perCase(c, ctx, emit) {
+    const r = c.ret;
+    if (!r) return;
+    emit([
+      r.id, c.id, c.org.id, r.status, r.destinationCountry, r.destinationLocality, r.mode, r.escortRequired, r.escort, r.pocketMoneyXof,
+      r.travelDocument, r.legs, r.submittedBy, r.submittedAt, r.decidedBy, r.decidedAt, r.rejectReason, r.cancelReason, r.cancelledBy, r.cancelledAt,
+      r.departedAt, r.departedBy, r.arrivedAt, r.arrivalConfirmedBy, null, r.version, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
+    ]);
+  },
+};
+
+const reintegrationPlans = {
+  table: 'reintegration_plans',
+  columns: [
+    'id', 'case_id', 'owning_organization_id', 'status', 'summary', 'total_budget_xof', 'budget_ceiling_xof', 'approvals_required', 'submitted_at', 'submitted_by',
+    'first_approved_at', 'first_approved_by', 'second_approved_at', 'second_approved_by', 'rejected_at', 'rejected_by', 'rejection_reason', 'started_at',
+    'completed_at', 'completed_by', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by',
+  ],
+  requires: ['returns'],
+  perCase(c, ctx, emit) {
+    const p = c.plan;
+    if (!p) return;
+    // One version per write: each item added, submit, approve, each item delivered or cancelled, complete.
+    const version = 1 + p.items.length + (p.submittedAt ? 1 : 0) + (p.firstApprovedAt || p.rejectedAt ? 1 : 0) + p.items.filter((i) => i.status !== 'planned').length + (p.completedAt ? 1 : 0);
+    const by = p.completedBy ?? (p.startedAt ? p.items.findLast((i) => i.status !== 'planned').deliveredBy ?? p.createdBy : null) ?? p.rejectedBy ?? p.firstApprovedBy ?? p.submittedBy ?? p.createdBy;
+    emit([
+      p.id, c.id, c.org.id, p.status, p.summary, p.total, p.submittedAt ? p.budgetCeiling : null, p.submittedAt ? p.approvalsRequired : null, p.submittedAt ?? null, p.submittedBy ?? null,
+      p.firstApprovedAt ?? null, p.firstApprovedBy ?? null, null, null, p.rejectedAt ?? null, p.rejectedBy ?? null, p.rejectionReason ?? null, p.startedAt ?? null,
+      p.completedAt ?? null, p.completedBy ?? null, version, p.createdAt, p.updatedAt, p.createdBy, by,
+    ]);
+  },
+};
+
+const reintegrationItems = {
+  table: 'reintegration_items',
+  columns: [
+    'id', 'plan_id', 'case_id', 'owning_organization_id', 'dimension', 'type', 'description', 'budget_xof', 'partner_organization_id', 'status', 'delivered_on',
+    'evidence_note', 'delivered_by', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'created_at', 'updated_at', 'created_by', 'updated_by',
+  ],
+  requires: ['reintegration_plans'],
+  perCase(c, ctx, emit) {
+    const p = c.plan;
+    if (!p) return;
+    for (const i of p.items) {
+      emit([
+        i.id, p.id, c.id, c.org.id, i.dimension, i.type, i.description, i.budget, null, i.status, i.deliveredOn ?? null,
+        i.evidenceNote ?? null, i.deliveredBy ?? null, i.cancelledAt ?? null, i.cancelledBy ?? null, i.cancelReason ?? null, i.createdAt, i.updatedAt ?? i.createdAt, p.createdBy, i.deliveredBy ?? i.cancelledBy ?? p.createdBy,
+      ]);
+    }
+  },
+};
+
+const stays = {
+  table: 'stays',
+  columns: ['id', 'case_id', 'owning_organization_id', 'site_id', 'referral_id', 'status', 'checked_in_at', 'expected_check_out_at', 'checked_out_at', 'checked_out_by', 'created_at', 'updated_at', 'created_by', 'updated_by'],
+  requires: ['referrals'],
+  perCase(c, ctx, emit) {
+    const s = stayOf(c, ctx, referralOf(c, ctx), ctx.end);
+    if (!s) return;
+    emit([s.id, c.id, s.site.organizationId, s.site.id, s.referralId, s.status, s.checkedInAt, s.expectedCheckOutAt, s.checkedOutAt, s.checkedOutBy, s.checkedInAt, s.updatedAt, s.site.caseworker, s.updatedBy]);
+  },
+};
+
+const stayExtensions = {
+  table: 'stay_extensions',
+  columns: ['id', 'stay_id', 'owning_organization_id', 'days', 'reason', 'status', 'requested_at', 'requested_by', 'decided_at', 'decided_by', 'decision_reason'],
+  requires: ['stays'],
+  perCase(c, ctx, emit) {
+    const s = c.stay;
+    const x = s?.extension;
+    if (!x) return;
+    emit([x.id, s.id, s.site.organizationId, x.days, 'Waiting for the return convoy', x.status, x.requestedAt, s.site.caseworker, x.decidedAt, x.decidedAt ? s.site.manager : null, null]);
+  },
+};
+
+// ---- subject keys and sealed audit values (issue 11) -------------------------------------------
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+/** sealWithKey() of libs/common (AES-256-GCM: iv | tag | ciphertext of the JSON text) on JSON text already serialized, base64. */
+function sealJson(key, json, aad) {
+  if (ivAt + 12 > ivPool.length) {
+    ivPool = randomBytes(12 * 8192);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, (ivAt += 12));
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const ct = cipher.update(json, 'utf8');
+  cipher.final();
+  return Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64');
+}
+
+let fillPool = Buffer.alloc(0);
+let fillAt = 0;
+/**
+ * What a sealed value looks like (iv | tag | ciphertext, base64, as long as sealJson's) without
+ * the cipher: random bytes. Sealing nine values a case really was most of the seed's time (19 of
+ * 31.5 CPU-seconds per 100,000 cases); a sample of cases is sealed for real (see auditEvents),
+ * the others open as "[erased]", like a case whose key was destroyed. Same size, same shape.
+ */
+function lookalikeSeal(json) {
+  const n = 28 + Buffer.byteLength(json);
+  if (fillAt + n > fillPool.length) {
+    fillPool = randomBytes(Math.max(1 << 20, n));
+    fillAt = 0;
+  }
+  return fillPool.subarray(fillAt, (fillAt += n)).toString('base64');
+}
+
+/**
+ * subject_keys: the case's data key, made by its first audit event (case.created, whose names
+ * and sections are personal), wrapped under DATA_ENCRYPTION_KEY exactly as SubjectKeys.forWrite
+ * does: FieldCipher.encrypt(base64 of the key, 'subject-key:<case id>').
+ */
+const subjectKeys = {
+  table: 'subject_keys',
+  columns: ['case_id', 'key_id', 'wrapped_key', 'created_at'],
+  perCase(c, ctx, emit) {
+    if (ivAt + 32 > ivPool.length) {
+      ivPool = randomBytes(12 * 8192);
+      ivAt = 0;
+    }
+    c.subjectKey = Buffer.from(ivPool.subarray(ivAt, (ivAt += 32)));
+    const aad = `subject-key:${c.id}`;
+    const wrapped = ctx.cipher.encrypt(c.subjectKey.toString('base64'), aad);
+    if (ctx.audit.checked < 100 && !Buffer.from(ctx.cipher.decrypt(wrapped, aad), 'base64').equals(c.subjectKey)) throw new Error('a subject key does not unwrap');
+    emit([c.id, wrapped.keyId, wrapped.data, c.registeredIso]);
+  },
+};
+
 const J = JSON.stringify;
+
+// Of a case's own fields, these are personal in the audit trail (not in AuditPrivacy's clear list
+// for Case): case.created seals them under the case's data key (checkCreated checks the list).
+const CASE_PERSONAL = new Set(['contact', 'dateOfBirth', 'documents', 'familyName', 'givenName', 'household', 'journey', 'languages', 'otherNames']);
 
 /**
  * The changes of 'case.created' as the API records them — diff(null, snapshot(c)) of
- * cases.service.ts — serialized directly in canonical form (sorted keys, {new, old}); sampled
+ * cases.service.ts — serialized directly in canonical form (sorted keys, {new, old}), the
+ * personal values sealed; sampled
  * cases are checked against the project's own diff() and canonicalJson() (checkCreated).
  */
-function createdChanges(c) {
+function createdChanges(c, real) {
   const parts = [];
-  const add = (key, json) => {
-    if (json !== null) parts.push(`"${key}":{"new":${json},"old":null}`);
+  const key = c.subjectKey; // none when the schema has no subject_keys yet
+  const aad = key ? Buffer.from(c.id) : null;
+  const seal = (json) => (real ? sealJson(key, json, aad) : lookalikeSeal(json));
+  const add = (name, json) => {
+    if (json === null) return;
+    const v = key && CASE_PERSONAL.has(name) ? `{"$sealed":{"data":"${seal(json)}","subject":"${c.id}"}}` : json;
+    parts.push(`"${name}":{"new":${v},"old":null}`);
   };
   add('birthYear', c.birthYear === null ? null : String(c.birthYear));
   add('contact', c.json.contact);
@@ -248,9 +412,21 @@ function createdChanges(c) {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * A sample of case.created events against the project's own code: canonical text, exactly the
+ * personal values sealed (AuditPrivacy), and once opened with the case's key (openWithKey) the
+ * changes diff() records.
+ */
 function checkCreated(c, changesJson, audit) {
   const expected = audit.canonicalJson(audit.diff(null, snapshotOf(c)));
-  if (expected !== changesJson) throw new Error(`case.created changes of case ${c.i} differ from the API's diff():\n${expected}\n${changesJson}`);
+  const changes = JSON.parse(changesJson);
+  if (audit.canonicalJson(changes) !== changesJson) throw new Error(`case.created changes of case ${c.i} are not in canonical form:\n${changesJson}`);
+  for (const [k, v] of Object.entries(changes)) {
+    const sealed = typeof v.new === 'object' && v.new !== null && '$sealed' in v.new;
+    if (c.subjectKey && sealed === audit.privacy.clearChange('Case', k)) throw new Error(`case.created of case ${c.i}: ${k} is ${sealed ? '' : 'not '}sealed, AuditPrivacy says otherwise`);
+    if (sealed) v.new = audit.openWithKey(c.subjectKey, Buffer.from(v.new.$sealed.data, 'base64'), v.new.$sealed.subject);
+  }
+  if (audit.canonicalJson(changes) !== expected) throw new Error(`case.created changes of case ${c.i} differ from the API's diff():\n${expected}\n${audit.canonicalJson(changes)}`);
 }
 
 /** audit_events: what the API writes for each case (created, assigned, viewed, closed). */
@@ -280,8 +456,10 @@ const auditEvents = {
       events.push(e);
       emit([e.id, e.seq, e.txid, e.at, e.organization_id, e.actor_user_id, e.actor_organization_id, e.action, e.entity_type, e.entity_id, e.changes, e.details, e.request_id, e.ip]);
     };
-    const created = createdChanges(c);
-    if (audit.checked++ < 200 || audit.checked % 1000 === 0) checkCreated(c, created, audit);
+    // Sealed for real: the checked sample, one case in 100, and the planted recall persons.
+    const check = audit.checked++ < 200 || audit.checked % 1000 === 0;
+    const created = createdChanges(c, check || c.i % 100 === 0 || c.planted !== null);
+    if (check) checkCreated(c, created, audit);
     event(c.registeredIso, c.creator, 'case.created', created);
     if (c.assignedTo) event(c.assignedAt, c.org.manager, 'case.assigned', `{"assignedTo":{"new":${J(c.assignedTo)},"old":null}}`);
     if (c.viewedAt) event(c.viewedAt, c.assignedTo ?? c.creator, 'case.viewed', null);
@@ -335,11 +513,15 @@ const auditSeals = {
 export const TABLES = [
   cases,
   consents,
+  screenings,
+  subjectKeys,
   auditEvents,
   auditSeals,
   referrals,
   serviceRecords,
-  // Planned with their features (issue 12: 50,000 stays, 20,000 returns).
-  { table: 'stays', planned: '50,000 shelter stays at the Maison du Migrant' },
-  { table: 'returns', planned: '20,000 assisted returns' },
+  returns,
+  reintegrationPlans,
+  reintegrationItems,
+  stays,
+  stayExtensions,
 ];

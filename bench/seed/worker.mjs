@@ -10,11 +10,12 @@ import { openCopy } from './copy.mjs';
 import { TABLES } from './tables.mjs';
 
 const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
-const [{ FieldCipher }, { diff }, chain, { canonicalJson }] = await Promise.all([
+const [{ FieldCipher, openWithKey }, { diff }, chain, { canonicalJson }, { AuditPrivacy }] = await Promise.all([
   import(dist('libs/common/src/crypto/field-cipher.js')),
   import(dist('libs/core/src/audit/audit.writer.js')),
   import(dist('libs/core/src/audit/audit-chain.js')),
   import(dist('libs/common/src/canonical-json.js')),
+  import(dist('libs/core/src/audit/audit-personal.js')),
 ]);
 
 const w = workerData;
@@ -26,7 +27,11 @@ const ctx = {
   normalize: new Map(w.normalize),
   cipher: new FieldCipher(w.dataEncryptionKey),
   searchNameStrategy: w.searchNameStrategy,
-  audit: { seq: w.firstSeq, txid: w.firstTxid, pending: [], heads: new Map(w.heads), diff, chain, canonicalJson, checked: 0, hashed: 0 },
+  audit: { seq: w.firstSeq, txid: w.firstTxid, pending: [], heads: new Map(w.heads), diff, chain, canonicalJson, privacy: new AuditPrivacy(), openWithKey, checked: 0, hashed: 0 },
+  shelters: w.shelters,
+  // This thread's share of the shelters' beds (seed.mjs), each with its stays (lifecycle.mjs).
+  beds: w.beds.map((b) => ({ ...b, busy: [] })),
+  end: Date.parse(w.now) - 3_600_000,
 };
 ctx.factory = createCaseFactory(ctx, w.orgCodes);
 const generators = TABLES.filter((g) => w.tables.includes(g.table) && g.perCase);
