@@ -452,6 +452,12 @@ describe('GET /referrals', () => {
     expect(ids(incomingB)).toEqual(expect.arrayContaining([mine[0].id, mine[1].id]));
     expect(ids(incomingB)).not.toContain(mine[2].id);
     expect(incomingB.items.find((i: { id: string }) => i.id === mine[0].id).case.identity.familyName).toBe('Koné');
+    // A list row shows its case's identity (and vulnerabilities when shared), never another section.
+    for (const row of incomingB.items as { case: Record<string, unknown> | null }[]) {
+      expect(Object.keys(row.case ?? {}).filter((k) => !['id', 'caseNumber', 'status', 'owningOrganizationId', 'registeredAt', 'identity', 'vulnerabilities'].includes(k))).toEqual([]);
+    }
+    const outgoingRows = (await as(t, u.mgrA).get(`${REFERRALS}?direction=outgoing&limit=200`).expect(200)).body.items as { case: Record<string, unknown> }[];
+    for (const row of outgoingRows) expect(Object.keys(row.case).filter((k) => ['contact', 'documents', 'journey', 'household', 'sensitive', 'siteId', 'assignedTo'].includes(k))).toEqual([]);
     expect(ids((await as(t, u.mgrB).get(`${REFERRALS}?direction=outgoing`).expect(200)).body)).toEqual([]);
     const shelter = (await as(t, u.mgrB).get(`${REFERRALS}?direction=incoming&serviceType=shelter&limit=200`).expect(200)).body;
     expect(shelter.items.every((i: { serviceType: string }) => i.serviceType === 'shelter')).toBe(true);
