@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     explain: { type: 'boolean', default: true },
     'no-explain': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'no-durable': { type: 'boolean', default: false },
     'profile-scenario': { type: 'string', default: 'case-get' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -67,6 +68,8 @@ if (opts.help) {
   --seed-only           stop after seeding (measure the load)
   --no-worker           do not start the worker
   --no-explain          do not capture query plans
+  --no-durable          measure with the load's settings (fsync, synchronous_commit, full_page_writes
+                        off), as runs before 2026-11-23 did: only to compare with those
   --profile             also CPU-profile the API under GET /cases/{id} (--cpu-prof), top functions
   --profile-scenario ID profile under this scenario instead (e.g. search)
   --no-build            skip npm run build (dist/ must be current)
@@ -266,6 +269,14 @@ try {
   const [{ size }] = await query(database.url, 'SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
   results.dataset.databaseSize = size;
   if (opts['seed-only']) throw Object.assign(new Error('seed-only'), { done: true });
+  // Measured as production runs: every commit flushed (the load ran without). The API reconnects.
+  if (database.durable && !opts['no-durable']) {
+    await apiProc.stop();
+    results.machine.postgresDurability = await database.durable();
+    apiProc = await startApi();
+  } else if (database.durable) {
+    results.machine.postgresDurability = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off (--no-durable)' };
+  }
 
   // ---- 4. worker and baseline ----------------------------------------------------------------
   results.processes = { api: { pid: apiProc.pid } };
@@ -555,7 +566,7 @@ if (results.scenarios) {
   const d = results.dataset;
   const header = [
     '',
-    `Passerelle benchmark (${results.mode}) — ${results.git.commit?.slice(0, 10)}${results.git.dirty ? '+dirty' : ''} — ${results.machine.cpuModel} × ${results.machine.cores}, node ${results.machine.node}, PostgreSQL ${results.machine.postgres}`,
+    `Passerelle benchmark (${results.mode}) — ${results.git.commit?.slice(0, 10)}${results.git.dirty ? '+dirty' : ''} — ${results.machine.cpuModel} × ${results.machine.cores}, node ${results.machine.node}, PostgreSQL ${results.machine.postgres}${results.machine.postgresDurability ? ` (measured with ${Object.entries(results.machine.postgresDurability).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`,
     `dataset: ${d.cases.toLocaleString('en')} cases${d.reused ? ' (reused)' : `, seeded in ${(d.seedingMs / 1000).toFixed(1)} s`} (${Object.entries(d.rowCounts ?? {}).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}), database ${d.databaseSize}`,
     `rounds: ${cfg.rounds} × ${cfg.duration} s after ${cfg.warmup} s warm-up, median; latency in ms; RSS = API (or baseline) max VmRSS in MB; cpu ms/req = the server process's own CPU time per request; q/req and db ms/req from pg_stat_statements`,
     `API RSS idle ${results.processes?.api?.idleRssMb} MB, under load max ${results.processes?.api?.maxRssMb} MB; worker: ${results.processes?.worker?.status}; search recall ${results.recall?.found}/${results.recall?.total}; load average at start ${results.machine.loadAverageAtStart.join(' ')}`,

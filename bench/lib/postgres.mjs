@@ -31,7 +31,9 @@ export class ServerLog {
 export async function startDatabase({ dir, log }) {
   const serverLog = new ServerLog();
   const { startEmbeddedPostgres } = await import(dist('libs/common/src/database/embedded.js'));
-  const server = await startEmbeddedPostgres({ dir, database: 'passerelle_bench', ephemeral: true, onLog: (m) => serverLog.push(m) });
+  // Loaded without durability (fsync, synchronous commit and full-page writes off: a bulk load that
+  // a crash would simply restart); measured with it, as production runs (durable(), below).
+  let server = await startEmbeddedPostgres({ dir, database: 'passerelle_bench', ephemeral: true, onLog: (m) => serverLog.push(m) });
   const settings = {
     shared_buffers: '1GB',
     work_mem: '16MB',
@@ -58,7 +60,22 @@ export async function startDatabase({ dir, log }) {
   await query(server.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const [{ server_version: version }] = await query(server.url, 'SHOW server_version');
   log?.(`PostgreSQL ${version} on port ${server.port} (${dir})`);
-  return { url: server.url, adminUrl: server.adminUrl, embedded: true, version, serverLog, stop: () => server.stop() };
+  return {
+    url: server.url,
+    adminUrl: server.adminUrl,
+    embedded: true,
+    version,
+    serverLog,
+    stop: () => server.stop(),
+    /** Restarts the server on the same port with PostgreSQL's durable defaults (the load's shortcuts off). */
+    async durable() {
+      await server.stop();
+      server = await startEmbeddedPostgres({ dir, database: 'passerelle_bench', port: server.port, onLog: (m) => serverLog.push(m) });
+      const rows = await query(server.url, "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name");
+      log?.(`PostgreSQL restarted for the measurements: ${rows.map((r) => `${r.name}=${r.setting}`).join(', ')}`);
+      return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
+    },
+  };
 }
 
 export async function useDatabase(url, log) {

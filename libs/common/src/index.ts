@@ -15,3 +15,4 @@ export * from './access/scope.js';
 export * from './crypto/field-cipher.js';
 export * from './crypto/signing-keys.js';
 export * from './database/prepared.js';
+export * from './bounded-map.js';

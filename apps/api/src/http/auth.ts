@@ -5,7 +5,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { type Actor, APP_CONFIG, type AppConfig, DomainError, isConnectionError } from '@passerelle/common';
+import { type Actor, APP_CONFIG, type AppConfig, BoundedMap, DomainError, isConnectionError } from '@passerelle/common';
 import { type AccessTokenPayload, accessTokenKey, AuthService, JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
 import { ApiProblems } from './openapi.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -44,7 +44,7 @@ const VERIFIED_TOKENS = 5000;
 type Verifier = (token: string, key: unknown, options: unknown, done: (err: Error | null, payload?: { exp?: number }) => void) => void;
 const strategyStatics = Strategy as unknown as { JwtVerifier: Verifier };
 const verifyJwt = strategyStatics.JwtVerifier;
-const verified = new WeakMap<object, Map<string, { exp?: number }>>();
+const verified = new WeakMap<object, BoundedMap<string, { exp?: number }>>();
 
 /**
  * passport-jwt's verifier, remembering the tokens it accepted (issue 12: the HMAC and the claim
@@ -60,8 +60,7 @@ strategyStatics.JwtVerifier = (token, key, options, done) => {
   verifyJwt(token, key, options, (err, payload) => {
     if (!err && byKey && payload) {
       let tokens = verified.get(byKey);
-      if (!tokens) verified.set(byKey, (tokens = new Map()));
-      if (tokens.size >= VERIFIED_TOKENS) tokens.delete(tokens.keys().next().value!);
+      if (!tokens) verified.set(byKey, (tokens = new BoundedMap(VERIFIED_TOKENS)));
       tokens.set(token, Object.freeze(payload));
     }
     done(err, payload);

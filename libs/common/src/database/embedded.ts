@@ -19,7 +19,7 @@ export interface EmbeddedOptions {
   dir: string;
   database: string;
   port?: number;
-  /** Faster, unsafe flags for throwaway clusters (tests, benchmark). */
+  /** Faster, unsafe flags for throwaway clusters (tests, the benchmark's bulk load). */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
 }

@@ -1,23 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { BoundedMap } from '../bounded-map.js';
 
 interface PgPool {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-const NAMES_KEPT = 500;
-const names = new Map<string, string>();
+const names = new BoundedMap<string, string>(500);
 
 /** The statement's name, the hash of its text, remembered for the texts seen most recently. */
-function nameOf(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `p_${createHash('sha1').update(text).digest('base64url')}`;
-    if (names.size >= NAMES_KEPT) names.delete(names.keys().next().value!);
-    names.set(text, name);
-  }
-  return name;
-}
+const nameOf = (text: string): string => names.get(text) ?? names.set(text, `p_${createHash('sha1').update(text).digest('base64url')}`);
 
 /**
  * Runs one statement (named parameters, as in query builders) as a named prepared statement of

@@ -1,5 +1,5 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
-import type { Actor, AppAbility } from '@passerelle/common';
+import { type Actor, type AppAbility, BoundedMap } from '@passerelle/common';
 import { alertRules } from '../alerts/alert.rules.js';
 import { activityRules } from '../activities/activity.rules.js';
 import { auditRules } from '../audit/audit.rules.js';
@@ -36,28 +36,19 @@ export function buildAbility(input: AbilityInput): AppAbility {
   return builder.build();
 }
 
-/** How many users' abilities are kept built (a few hundred staff per deployment). */
-const ABILITY_CACHE_SIZE = 2000;
-const abilities = new Map<string, AppAbility>();
+/** The abilities built, by user row (a few hundred staff per deployment). */
+const abilities = new BoundedMap<string, AppAbility>(2000);
 
 /**
  * The ability of a user row, built once per distinct row (issue 12: building 14 features' rules
  * and compiling their conditions was ~6 % of a GET /cases/{id}). Keyed by every input the rules
  * read, so a changed role, site, capability or organization is a different key and a new
- * ability at once; nothing is invalidated, the oldest entry goes when the cache is full.
+ * ability at once; nothing is invalidated, the least recently used entry goes when it is full.
  * Abilities are never updated after build, so one instance serves concurrent requests.
  */
 export function abilityOf(input: AbilityInput): AppAbility {
   const key = JSON.stringify([input.userId, input.organizationId, input.roles, input.siteIds, input.capabilities]);
-  let ability = abilities.get(key);
-  if (ability) {
-    abilities.delete(key); // most recently used last
-  } else {
-    ability = buildAbility(input);
-    if (abilities.size >= ABILITY_CACHE_SIZE) abilities.delete(abilities.keys().next().value!);
-  }
-  abilities.set(key, ability);
-  return ability;
+  return abilities.get(key, true) ?? abilities.set(key, buildAbility(input));
 }
 
 export function userActor(input: AbilityInput & { organizationCode: string; requestId?: string; ip?: string }): Actor {
