@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CommonModule, databaseOptions } from '@passerelle/common';
+import { CommonModule, databaseOptions, poolOf } from '@passerelle/common';
 import { ENTITIES, typeOrmOptions } from '@passerelle/core';
 import { HEARTBEAT_JOB, HeartbeatJob, JobRunner, JobsModule } from '@passerelle/core/jobs';
 import { MIGRATIONS } from '../../migrations/index.js';
@@ -140,7 +140,7 @@ describe('database connections', () => {
     await ds.initialize();
     const db = new TestDb(url);
     try {
-      const pool = (ds.driver as unknown as { master: import('pg').Pool }).master;
+      const pool = poolOf(ds);
       const client = await pool.connect();
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       let ended = false;

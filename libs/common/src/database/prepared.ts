@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { BoundedMap } from '../bounded-map.js';
 
-interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
-}
+import type pg from 'pg';
+
+/**
+ * The pg pool under a TypeORM data source, for what TypeORM does not offer: named prepared
+ * statements, grouped inserts, a connection of one's own (`allocateNumber`).
+ */
+export const poolOf = (ds: DataSource): pg.Pool => (ds.driver as unknown as { master: pg.Pool }).master;
 
 const names = new BoundedMap<string, string>(500);
 
@@ -22,6 +26,5 @@ const nameOf = (text: string): string => names.get(text) ?? names.set(text, `p_$
 export async function preparedQuery<T>(ds: DataSource, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
   const [text, values] = ds.driver.escapeQueryWithParameters(sql, parameters);
   const name = nameOf(text);
-  const pool = (ds.driver as unknown as { master: PgPool }).master;
-  return (await pool.query({ name, text, values })).rows as T[];
+  return (await poolOf(ds).query({ name, text, values })).rows as T[];
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, Clock } from '@passerelle/common';
+import { type Actor, Clock, poolOf } from '@passerelle/common';
 import { AuditPrivacy, sealEvent, subjectOf } from './audit-personal.js';
 import { SubjectKeys } from './subject-keys.js';
 
@@ -40,10 +40,6 @@ interface Queued {
   row: Row;
   resolve(): void;
   reject(err: unknown): void;
-}
-
-interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
 }
 
 /**
@@ -128,9 +124,8 @@ export class AuditWriter {
 
   /** One statement, prepared once per connection, its own transaction; rows keep their order (seq). */
   private async insertGroup(rows: Row[]): Promise<void> {
-    const pool = (this.db.driver as unknown as { master: PgPool }).master;
     const values = COLUMN_TYPES.map((_, i) => rows.map((r) => r[i]));
-    await pool.query({
+    await poolOf(this.db).query({
       name: 'audit_events_group_insert',
       text: `INSERT INTO audit_events (${COLUMNS})
              SELECT gen_random_uuid(), pg_current_xact_id()::text::bigint, u.*

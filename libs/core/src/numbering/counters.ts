@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { poolOf } from '@passerelle/common';
 
 /**
  * The next number of a gapless per-scope, per-year series (case numbers, letter serials). The
@@ -15,12 +16,6 @@ export async function nextNumber(em: EntityManager, scope: string, year: number)
   return Number(row.value);
 }
 
-interface PgPoolClient {
-  query(text: string): Promise<{ rows: { value: number | string }[] }[]>;
-  escapeLiteral(value: string): string;
-  release(err?: Error | boolean): void;
-}
-
 /**
  * The next number of a per-scope, per-year series, taken in a transaction of its own that
  * commits without waiting for its WAL flush, so the counter row is locked for the statement
@@ -32,16 +27,16 @@ interface PgPoolClient {
  * at most numbers no record holds. One round trip (BEGIN; SET LOCAL; upsert; COMMIT).
  */
 export async function allocateNumber(ds: DataSource, scope: string, year: number): Promise<number> {
-  const pool = (ds.driver as unknown as { master: { connect(): Promise<PgPoolClient> } }).master;
-  const client = await pool.connect();
+  const client = await poolOf(ds).connect();
   let results: { rows: { value: number | string }[] }[];
   try {
-    results = await client.query(
+    // A multi-statement text answers one result per statement.
+    results = (await client.query(
       `BEGIN; SET LOCAL synchronous_commit = off;
        INSERT INTO counters (scope, year, value) VALUES (${client.escapeLiteral(scope)}, ${Math.trunc(year)}, 1)
        ON CONFLICT (scope, year) DO UPDATE SET value = counters.value + 1 RETURNING value;
        COMMIT`,
-    );
+    )) as unknown as { rows: { value: number | string }[] }[];
   } catch (err) {
     // Dropped, not returned to the pool: a failed multi-statement leaves its transaction open.
     client.release(err as Error);
