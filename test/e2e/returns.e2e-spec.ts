@@ -468,6 +468,16 @@ describe('POST /returns/{id}/depart', () => {
     expect((await act(u.cwA, r.id, 'depart')).status).toBe(200);
   });
 
+  it('an escort required and none named → 409 listing escort; once named → 200', async () => {
+    const r = await returnIn('approved');
+    const etag = async () => (await as(t, u.cwA).get(`${RETURNS}/${r.id}`).expect(200)).headers.etag as string;
+    await as(t, u.cwA).patch(`${RETURNS}/${r.id}`).set('if-match', await etag()).send({ escortRequired: true }).expect(200);
+    expect(expectProblem(await act(u.cwA, r.id, 'depart'), 409, 'DEPARTURE_REQUIREMENTS_MISSING').missing).toEqual(['escort']);
+    expect(await statusOf(r.id)).toBe('approved');
+    await as(t, u.cwA).patch(`${RETURNS}/${r.id}`).set('if-match', await etag()).send({ escort: { name: 'Aminata Traoré', phone: '+223 70 00 00 00' } }).expect(200);
+    expect((await act(u.cwA, r.id, 'depart')).status).toBe(200);
+  });
+
   it('the return consent is checked again at departure (409 CONSENT_REQUIRED)', async () => {
     const r = await returnIn('approved');
     const [k] = await t.db.rows<{ id: string }>(`SELECT id FROM consents WHERE case_id = $1 AND purpose = 'return'`, [r.caseId]);

@@ -157,7 +157,7 @@ export class ReturnsController {
   @ApiOperation({
     summary: 'The migrant leaves: an approved return with a travel document and a leg, fitness to travel yes on a medical vulnerability, an active return consent',
     description:
-      '409 DEPARTURE_REQUIREMENTS_MISSING lists `missing` (travel_document, legs, fitness_to_travel); 409 CONSENT_REQUIRED. In one transaction: any active shelter stay is checked out and the case’s active letter of indulgence superseded. A return in a planned movement departs with it (409).',
+      '409 DEPARTURE_REQUIREMENTS_MISSING lists `missing` (travel_document, legs, fitness_to_travel, escort: an escort is required and none is named); 409 CONSENT_REQUIRED. In one transaction: any active shelter stay is checked out and the case’s active letter of indulgence superseded. A return in a planned movement departs with it (409).',
   })
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)

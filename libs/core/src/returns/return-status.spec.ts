@@ -74,15 +74,22 @@ describe('movement transitions', () => {
 });
 
 describe('departure requirements (DESIGN §6)', () => {
-  const ready = { travelDocument: { type: 'laissez_passer', number: 'LP-123' }, legs: [{}], medicalCondition: false, fitToTravel: null };
+  const ready = { travelDocument: { type: 'laissez_passer', number: 'LP-123' }, legs: [{}], medicalCondition: false, fitToTravel: null, escortRequired: false, escort: null };
 
   it('a travel document with a number and one leg suffice without a medical vulnerability', () => {
     expect(missingForDeparture(ready)).toEqual([]);
   });
 
   it('lists every missing item', () => {
-    expect(missingForDeparture({ travelDocument: null, legs: [], medicalCondition: true, fitToTravel: 'pending' })).toEqual(['travel_document', 'legs', 'fitness_to_travel']);
+    expect(missingForDeparture({ travelDocument: null, legs: [], medicalCondition: true, fitToTravel: 'pending', escortRequired: true, escort: null })).toEqual(['travel_document', 'legs', 'fitness_to_travel', 'escort']);
     expect(missingForDeparture({ ...ready, travelDocument: { type: 'passport', number: '  ' } })).toEqual(['travel_document']);
+  });
+
+  it('a required escort must be named; an escort named without being required is no requirement', () => {
+    expect(missingForDeparture({ ...ready, escortRequired: true })).toEqual(['escort']);
+    expect(missingForDeparture({ ...ready, escortRequired: true, escort: { name: '   ' } })).toEqual(['escort']);
+    expect(missingForDeparture({ ...ready, escortRequired: true, escort: { name: 'Aminata Traoré' } })).toEqual([]);
+    expect(missingForDeparture({ ...ready, escortRequired: false, escort: null })).toEqual([]);
   });
 
   it('a medical vulnerability needs fitness to travel yes on the latest screening', () => {

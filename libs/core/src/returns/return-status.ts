@@ -68,7 +68,7 @@ export function nextMovementStatus(from: MovementStatus, action: MovementAction)
 }
 
 /** What departure needs beyond the approved state (DESIGN §6); each missing item is named in the 409. */
-export const DEPARTURE_REQUIREMENTS = ['travel_document', 'legs', 'fitness_to_travel'] as const;
+export const DEPARTURE_REQUIREMENTS = ['travel_document', 'legs', 'fitness_to_travel', 'escort'] as const;
 export type DepartureRequirement = (typeof DEPARTURE_REQUIREMENTS)[number];
 
 export interface DepartureFacts {
@@ -78,16 +78,22 @@ export interface DepartureFacts {
   medicalCondition: boolean;
   /** `fitToTravel` of the case's latest eligibility screening, if any. */
   fitToTravel: string | null;
+  /** The return says the migrant travels escorted (a child, a vulnerable person). */
+  escortRequired: boolean;
+  escort: { name: string } | null;
 }
 
 /**
  * DESIGN §6: a travel document (with its number), at least one leg, and — when a medical
- * vulnerability exists — fitness to travel `yes` on the latest screening.
+ * vulnerability exists — fitness to travel `yes` on the latest screening. And, where the design
+ * is silent: a return that requires an escort does not leave before its escort is named (an
+ * unaccompanied child is not put on a bus to Niamey on the promise of an escort).
  */
 export function missingForDeparture(f: DepartureFacts): DepartureRequirement[] {
   const missing: DepartureRequirement[] = [];
   if (!f.travelDocument?.number?.trim()) missing.push('travel_document');
   if (!f.legs.length) missing.push('legs');
   if (f.medicalCondition && f.fitToTravel !== 'yes') missing.push('fitness_to_travel');
+  if (f.escortRequired && !f.escort?.name?.trim()) missing.push('escort');
   return missing;
 }

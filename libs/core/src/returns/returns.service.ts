@@ -307,6 +307,8 @@ export class ReturnsService implements OnModuleInit {
         legs: r.legs,
         medicalCondition: c.vulnerabilityFlags.includes('medical_condition'),
         fitToTravel: screening?.fitToTravel ?? null,
+        escortRequired: r.escortRequired,
+        escort: r.escort,
       });
       checked.push({ returnId: r.id, caseNumber: r.caseNumber, missing, consent: !!(await this.consents.activeFor(em, r.caseId, 'return')) });
     }
