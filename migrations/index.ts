@@ -17,6 +17,7 @@ import { ReportIndexes1796400000000 } from './1796400000000-report-indexes.js';
 import { CreateDataProtection1796500000000 } from './1796500000000-create-data-protection.js';
 import { GinWithoutPendingList1796600000000 } from './1796600000000-gin-without-pending-list.js';
 import { CoveringRegistrationsIndex1796610000000 } from './1796610000000-covering-registrations-index.js';
+import { MovementCancellation1796620000000 } from './1796620000000-movement-cancellation.js';
 
 /** Every migration, in order. Explicit (no globs) so the API, worker, CLI and jest load the same list. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CreateDataProtection1796500000000,
   GinWithoutPendingList1796600000000,
   CoveringRegistrationsIndex1796610000000,
+  MovementCancellation1796620000000,
 ];

@@ -201,6 +201,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/movements/{id}/returns': only({ manager: [200, 404] }),
   'DELETE /api/v1/movements/{id}/returns/{returnId}': only({ manager: [200, 404] }),
   'POST /api/v1/movements/{id}/depart': only({ manager: [200, 404] }),
+  'POST /api/v1/movements/{id}/cancel': only({ manager: [200, 404] }),
   'GET /api/v1/movements/{id}/manifest.csv': caseRecord({ manager: [200, 404] }),
   'GET /api/v1/movements/{id}/manifest.pdf': caseRecord({ manager: [200, 404] }),
 
@@ -245,7 +246,7 @@ const MATRIX: Record<string, Row> = {
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 128 * 13;
+const EXPECTED_MATRIX_SIZE = 129 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -496,6 +497,7 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'POST /api/v1/movements/{id}/returns': async () => ({ params: { id: (await freshMovement()).id }, body: { returnId: await freshReturn('approved') } }),
   'DELETE /api/v1/movements/{id}/returns/{returnId}': async () => ({ params: await freshMovement() }),
   'POST /api/v1/movements/{id}/depart': async () => ({ params: { id: (await freshMovement()).id } }),
+  'POST /api/v1/movements/{id}/cancel': async () => ({ params: { id: (await freshMovement()).id }, body: { reason: 'Route closed after an attack near Ansongo' } }),
   'POST /api/v1/cases/{id}/reintegration-plan': async () => ({ params: { id: await freshReturnee() }, body: { summary: `Back home (${unique()})` } }),
   'GET /api/v1/cases/{id}/reintegration-plan': () => ({ params: { id: homePlan.caseId } }),
   'GET /api/v1/cases/{id}/reintegration-scores': () => ({ params: { id: homePlan.caseId } }),
@@ -563,6 +565,7 @@ const EFFECTS: Record<string, (cell: Cell) => Promise<unknown>> = {
   'POST /api/v1/movements/{id}/returns': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
   'DELETE /api/v1/movements/{id}/returns/{returnId}': (c) => t.db.row('SELECT count(*)::int AS n FROM returns WHERE movement_id = $1', [c.params.id]),
   'POST /api/v1/movements/{id}/depart': (c) => t.db.row('SELECT status, departed_at FROM movements WHERE id = $1', [c.params.id]),
+  'POST /api/v1/movements/{id}/cancel': (c) => t.db.row('SELECT m.status, m.cancelled_at, (SELECT count(*)::int FROM returns r WHERE r.movement_id = m.id) AS returns FROM movements m WHERE m.id = $1', [c.params.id]),
   'POST /api/v1/cases/{id}/reintegration-plan': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_plans WHERE case_id = $1', [c.params.id]),
   'PATCH /api/v1/reintegration-plans/{id}': (c) => t.db.row('SELECT version, summary FROM reintegration_plans WHERE id = $1', [c.params.id]),
   'POST /api/v1/reintegration-plans/{id}/items': (c) => t.db.row('SELECT count(*)::int AS n FROM reintegration_items WHERE plan_id = $1', [c.params.id]),

@@ -293,3 +293,45 @@ describe('POST /movements/{id}/depart', () => {
     expect([(await movementOf(a.id)).status, (await movementOf(b.id)).status]).toEqual(['approved', 'approved']);
   });
 });
+
+describe('POST /movements/{id}/cancel', () => {
+  it('a planned convoy called off: its returns leave it, still approved, and may join another or depart alone; one event per case; the reason is kept', async () => {
+    const a = await approvedReturn();
+    const b = await approvedReturn();
+    const m = (await createMovement(u.mgrA, movementBody([a.id, b.id])).expect(201)).body;
+    const res = await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: 'Route closed after an attack near Ansongo' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: m.id, status: 'cancelled', cancelledAt: clock.now().toISOString(), cancelReason: 'Route closed after an attack near Ansongo', departedAt: null, returns: [] });
+    expect([await movementOf(a.id), await movementOf(b.id)]).toEqual([
+      { movement_id: null, status: 'approved' },
+      { movement_id: null, status: 'approved' },
+    ]);
+    const events = await t.db.rows<{ details: { caseId: string; returnId: string } }>(`SELECT details FROM audit_events WHERE entity_id = $1 AND action = 'movement.cancelled' ORDER BY seq`, [m.id]);
+    expect(events.map((e) => e.details.returnId).sort()).toEqual([a.id, b.id].sort());
+    expect(events.map((e) => e.details.caseId).sort()).toEqual([a.caseId, b.caseId].sort());
+    // Free to leave another way: one joins a new convoy, the other departs alone.
+    await createMovement(u.mgrA, movementBody([a.id])).expect(201);
+    expect((await as(t, u.cwA).post(`${RETURNS}/${b.id}/depart`).send({})).status).toBe(200);
+    // The cancelled convoy takes no more returns, does not leave, and is not cancelled twice.
+    const c = await approvedReturn();
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/returns`).send({ returnId: c.id }), 409, 'INVALID_TRANSITION');
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/depart`).send({}), 409, 'INVALID_TRANSITION');
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: 'again' }), 409, 'INVALID_TRANSITION');
+    expect((await as(t, u.mgrA).get(`${MOVEMENTS}?status=cancelled&limit=200`).expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(m.id);
+  });
+
+  it('a departed convoy cannot be cancelled (409); no reason → 400; caseworkers 403; another organization 404; nothing written', async () => {
+    const a = await approvedReturn();
+    const m = (await createMovement(u.mgrA, movementBody([a.id])).expect(201)).body;
+    const before = await t.db.row('SELECT status, cancelled_at, updated_at FROM movements WHERE id = $1', [m.id]);
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/cancel`).send({}), 400, 'VALIDATION_FAILED');
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: '' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await as(t, u.cwA).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: 'no bus' }), 403, 'FORBIDDEN');
+    expectProblem(await as(t, u.mgrB).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: 'no bus' }), 404, 'NOT_FOUND');
+    expect(await t.db.row('SELECT status, cancelled_at, updated_at FROM movements WHERE id = $1', [m.id])).toEqual(before);
+    expect(await movementOf(a.id)).toEqual({ movement_id: m.id, status: 'approved' });
+    await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/depart`).send({}).expect(200);
+    expectProblem(await as(t, u.mgrA).post(`${MOVEMENTS}/${m.id}/cancel`).send({ reason: 'too late' }), 409, 'INVALID_TRANSITION');
+    expect(await movementOf(a.id)).toEqual({ movement_id: m.id, status: 'departed' });
+  });
+});

@@ -257,6 +257,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/movements/{id}/returns': { owner: 'home:manager', setup: async (w) => ({ params: { id: (await w.freshMovement()).id }, body: { returnId: await w.freshReturn('approved') } }) },
   'DELETE /api/v1/movements/{id}/returns/{returnId}': { owner: 'home:manager', setup: async (w) => ({ params: await w.freshMovement() }) },
   'POST /api/v1/movements/{id}/depart': { owner: 'home:manager', setup: async (w) => ({ params: { id: (await w.freshMovement()).id } }) },
+  'POST /api/v1/movements/{id}/cancel': { owner: 'home:manager', setup: async (w) => ({ params: { id: (await w.freshMovement()).id }, body: { reason: 'Route closed after an attack near Ansongo' } }) },
   'GET /api/v1/movements/{id}/manifest.csv': { owner: 'home:manager' },
   'GET /api/v1/movements/{id}/manifest.pdf': { owner: 'home:manager' },
 

@@ -140,6 +140,8 @@ export class MovementDto {
   @ApiPropertyOptional({ maxLength: 100, nullable: true }) vehicle: string | null;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20 }) escortStaff: string[];
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40, nullable: true }) departedAt: string | null;
+  @ApiPropertyOptional({ format: 'date-time', maxLength: 40, nullable: true }) cancelledAt: string | null;
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true }) cancelReason: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: () => [ReturnDto], maxItems: MAX_MOVEMENT_RETURNS, description: 'On single reads and actions: the returns leaving with it' }) returns?: ReturnDto[];
 }
@@ -185,6 +187,8 @@ export const toMovementResponse = (m: Movement, returns?: Return[]): MovementDto
   vehicle: m.vehicle,
   escortStaff: m.escortStaff,
   departedAt: iso(m.departedAt),
+  cancelledAt: iso(m.cancelledAt),
+  cancelReason: m.cancelReason,
   createdAt: m.createdAt.toISOString(),
   ...(returns ? { returns: returns.map(toReturnResponse) } : {}),
 });

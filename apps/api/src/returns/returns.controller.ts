@@ -255,6 +255,19 @@ export class MovementsController {
     return this.movements.depart(actor, id).then(toMovementViewResponse);
   }
 
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Requires('cancel', 'Movement')
+  @ApiOperation({
+    summary: 'Call a planned convoy off, with the reason: its returns leave it and stay approved',
+    description: 'Only a planned movement (409 INVALID_TRANSITION once departed or cancelled). Each return is free to join another movement or depart alone; one `movement.cancelled` event per case.',
+  })
+  @ApiOkResponse({ type: MovementDto })
+  @ApiProblems(400, 403, 404, 409, 415)
+  cancel(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
+    return this.movements.cancel(actor, id, dto.reason).then(toMovementViewResponse);
+  }
+
   @Get(':id/manifest.csv')
   @Requires('read', 'Movement', { hidden: true })
   @ApiOperation({ summary: 'The manifest as CSV (RFC 4180, header row): one row per migrant (download audited)' })

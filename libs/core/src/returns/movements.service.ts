@@ -19,6 +19,8 @@ const snapshot = (m: Movement) => ({
   vehicle: m.vehicle,
   escortStaff: m.escortStaff,
   departedAt: m.departedAt?.toISOString() ?? null,
+  cancelledAt: m.cancelledAt?.toISOString() ?? null,
+  cancelReason: m.cancelReason,
 });
 
 const target = (m: Movement) => ({ type: 'Movement', id: m.id, organizationId: m.owningOrganizationId });
@@ -58,6 +60,9 @@ export class MovementsService {
         escortStaff: (input.escortStaff ?? []).map((s) => s.trim()).filter(Boolean),
         departedAt: null,
         departedBy: null,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancelReason: null,
         createdAt: now,
         updatedAt: now,
         createdBy: actor.userId,
@@ -111,6 +116,35 @@ export class MovementsService {
       for (const r of returns) {
         await this.audit.record(em, actor, 'movement.departed', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference, ...effects.get(r.id) } });
       }
+      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+    });
+  }
+
+  /**
+   * The convoy is called off before it leaves (insecurity on the road, no vehicle): every return
+   * in it leaves it and stays approved, to join another movement or depart alone. One event per
+   * return, on its case's timeline, like every movement event.
+   */
+  cancel(actor: Actor, id: string, reason: string): Promise<MovementView> {
+    return this.db.transaction(async (em) => {
+      const m = await this.getVisible(em, actor, id, true); // 404
+      requireCapability(actor);
+      assertCan(actor, 'cancel', 'Movement', m); // 403
+      const status = nextMovementStatus(m.status, 'cancel'); // 409
+      const returns = await this.lockedReturnsOf(em, actor, m.id);
+      const before = snapshot(m);
+      const now = this.clock.now();
+      const change = { status, cancelledAt: now, cancelledBy: actor.userId, cancelReason: reason.trim(), updatedAt: now, updatedBy: actor.userId };
+      Object.assign(m, change);
+      await em.update(Movement, { id: m.id }, change);
+      const changes = diff(before, snapshot(m));
+      for (const r of returns) {
+        const version = r.version;
+        r.movementId = null;
+        await this.returns.write(em, actor, r, version);
+        await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
+      }
+      if (!returns.length) await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { reference: m.reference } });
       return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
     });
   }

@@ -58,8 +58,8 @@ describe('return transitions: every status × action', () => {
   });
 });
 
-const MOVEMENT_ALLOWED: Record<string, MovementStatus> = { 'planned:edit': 'planned', 'planned:depart': 'departed' };
-const MOVEMENT_ACTIONS: MovementAction[] = ['edit', 'depart'];
+const MOVEMENT_ALLOWED: Record<string, MovementStatus> = { 'planned:edit': 'planned', 'planned:depart': 'departed', 'planned:cancel': 'cancelled' };
+const MOVEMENT_ACTIONS: MovementAction[] = ['edit', 'depart', 'cancel'];
 
 describe('movement transitions', () => {
   for (const from of MOVEMENT_STATUSES) {

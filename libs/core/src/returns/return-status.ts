@@ -51,19 +51,21 @@ export function nextReturnStatus(from: ReturnStatus, action: ReturnAction): Retu
   return t.to === 'same' ? from : t.to;
 }
 
-export const MOVEMENT_STATUSES = ['planned', 'departed'] as const;
+export const MOVEMENT_STATUSES = ['planned', 'departed', 'cancelled'] as const;
 export type MovementStatus = (typeof MOVEMENT_STATUSES)[number];
-/** `edit`: add or remove returns. */
-export type MovementAction = 'edit' | 'depart';
+/** `edit`: add or remove returns. `cancel`: call the convoy off before it leaves. */
+export type MovementAction = 'edit' | 'depart' | 'cancel';
 
 const MOVEMENT_TRANSITIONS: Record<MovementAction, { from: readonly MovementStatus[]; to: MovementStatus | 'same' }> = {
   edit: { from: ['planned'], to: 'same' },
   depart: { from: ['planned'], to: 'departed' },
+  cancel: { from: ['planned'], to: 'cancelled' },
 };
+const MOVEMENT_LABEL: Record<MovementAction, string> = { edit: 'change the returns of', depart: 'depart', cancel: 'cancel' };
 
 export function nextMovementStatus(from: MovementStatus, action: MovementAction): MovementStatus {
   const t = MOVEMENT_TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${action === 'edit' ? 'change the returns of' : 'depart'} a ${from} movement`);
+  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${MOVEMENT_LABEL[action]} a ${from} movement`, undefined, { status: from, action });
   return t.to === 'same' ? from : t.to;
 }
 

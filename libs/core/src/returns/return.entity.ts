@@ -33,8 +33,9 @@ export interface ReturnEscort {
 @Entity('movements')
 @Index('movements_reference_key', ['reference'], { unique: true })
 @Index('movements_owner_departure_idx', ['owningOrganizationId', 'departureDate', 'id'])
-@Check('movements_status_check', `status IN ('planned', 'departed')`)
+@Check('movements_status_check', `status IN ('planned', 'departed', 'cancelled')`)
 @Check('movements_departed_check', `(status = 'departed') = (departed_at IS NOT NULL)`)
+@Check('movements_cancelled_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL AND cancel_reason IS NOT NULL)`)
 export class Movement {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'movements_pkey' }) id: string;
   @Column('text') reference: string;
@@ -52,6 +53,10 @@ export class Movement {
   @Column('text', { array: true, default: () => "'{}'" }) escortStaff: string[];
   @Column('timestamptz', { nullable: true }) departedAt: Date | null;
   @Column('uuid', { nullable: true }) departedBy: string | null;
+  /** Called off before it left (migration 1796620000000): its returns left it, still approved. */
+  @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
+  @Column('uuid', { nullable: true }) cancelledBy: string | null;
+  @Column('text', { nullable: true }) cancelReason: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @Column('uuid', { nullable: true }) createdBy: string | null;

@@ -33,7 +33,7 @@ export const returnRules: DefineRules = ({ can }, u) => {
   const own = { owningOrganizationId: u.organizationId };
   if (isManager) {
     can([...WORK, 'approve', 'reject'], 'Return', own);
-    can(['create', 'read', 'update', 'depart'], 'Movement', own);
+    can(['create', 'read', 'update', 'depart', 'cancel'], 'Movement', own);
   }
   if (isCaseworker) {
     const mine: Record<string, unknown>[] = [{ caseSiteId: { $in: [...u.siteIds] } }, { caseAssignedTo: u.userId }];
