@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type Capability, ROLES, type Role, SitesService, systemActor } from '@passerelle/core';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
-import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser, yesNoSchemeBody } from '../support/factories.js';
+import { as, makeOrg, makeUser, PASSWORD, plannedMovement, RETURN_BODY, returnOfCase, type TestOrg, type TestUser, yesNoSchemeBody } from '../support/factories.js';
 
 /**
  * The permission matrix (issue 4, acceptance 2; DESIGN §1, §2): every route of the OpenAPI
@@ -331,34 +331,11 @@ const letterBody = () => {
 };
 /** A fresh active letter of "home", on a fresh case. */
 const freshLetter = async (): Promise<string> => (await homeManager().post(`/api/v1/cases/${await freshCase()}/letters`).send(letterBody()).expect(201)).body.id;
-const RETURN_BODY = {
-  destinationCountry: 'GIN',
-  destinationLocality: 'Kankan',
-  mode: 'road',
-  travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
-  legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
-};
 /** A fresh return of a fresh "home" case (eligible, return consent), in `status`: the home caseworker submits, the home manager approves. */
-const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> => {
-  const caseId = await freshCase();
-  await homeManager().post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
-  await homeManager()
-    .post(`/api/v1/cases/${caseId}/screenings`)
-    .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
-    .expect(201);
-  const id = (await homeManager().post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
-  const cw = as(t, callers.get('home:caseworker')!);
-  if (status !== 'draft') await cw.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
-  if (status === 'approved' || status === 'departed') await homeManager().post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
-  if (status === 'departed') await cw.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
-  return id;
-};
+const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> =>
+  returnOfCase(homeManager(), as(t, callers.get('home:caseworker')!), await freshCase(), status);
 /** A fresh planned "home" movement with one approved return. */
-const freshMovement = async (): Promise<{ id: string; returnId: string }> => {
-  const returnId = await freshReturn('approved');
-  const id = (await homeManager().post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
-  return { id, returnId };
-};
+const freshMovement = async (): Promise<{ id: string; returnId: string }> => plannedMovement(homeManager(), await freshReturn('approved'));
 const returnState = (id: string) => t.db.row('SELECT status, version FROM returns WHERE id = $1', [id]);
 const asPlanner = () => as(t, planner);
 /** A fresh "home" case registered as a returnee, with a reintegration consent. */

@@ -95,6 +95,39 @@ export function as(t: TestApp, who: { token: string } | string) {
 }
 
 /** A small valid scoring scheme (three yes/no indicators, one per dimension, equal weights) named `name`. */
+type Agent = ReturnType<typeof as>;
+
+export const RETURN_BODY = {
+  destinationCountry: 'GIN',
+  destinationLocality: 'Kankan',
+  mode: 'road',
+  travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
+  legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
+};
+
+/**
+ * A return of `caseId` (a case of an organization with the `return` capability), made eligible
+ * and consented, brought to `status`: the caseworker submits and departs, the manager approves.
+ */
+export async function returnOfCase(manager: Agent, caseworker: Agent, caseId: string, status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> {
+  await manager.post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
+  await manager
+    .post(`/api/v1/cases/${caseId}/screenings`)
+    .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
+    .expect(201);
+  const id = (await manager.post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
+  if (status !== 'draft') await caseworker.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
+  if (status === 'approved' || status === 'departed') await manager.post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
+  if (status === 'departed') await caseworker.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
+  return id;
+}
+
+/** A planned movement of the manager's organization holding one approved return. */
+export async function plannedMovement(manager: Agent, returnId: string): Promise<{ id: string; returnId: string }> {
+  const id = (await manager.post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
+  return { id, returnId };
+}
+
 export const yesNoSchemeBody = (name: string) => ({
   name,
   version: 1,

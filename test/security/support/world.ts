@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Role, SitesService, systemActor, UsersService } from '@passerelle/core';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser, yesNoSchemeBody } from '../../support/factories.js';
+import { as, makeOrg, makeUser, PASSWORD, plannedMovement, returnOfCase, type TestOrg, type TestUser, yesNoSchemeBody } from '../../support/factories.js';
 
 /**
  * The world the security suite attacks: one organization that owns the records ("home"), the
@@ -165,32 +165,9 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
       [users.get('home:caseworker')!.user.id, home.org.id, liveReferral, `security:${unique()}`],
     ))!.id;
 
-  const RETURN_BODY = {
-    destinationCountry: 'GIN',
-    destinationLocality: 'Kankan',
-    mode: 'road',
-    travelDocument: { type: 'laissez_passer', number: 'LP-GIN-0042' },
-    legs: [{ from: 'Gao', to: 'Niamey', departAt: '2026-12-01T06:00:00Z', carrier: 'Sonef' }],
-  };
-  const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> => {
-    const caseId = await freshCase();
-    await mgr().post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'return', basis: 'consent', method: 'signed' }).expect(201);
-    await mgr()
-      .post(`/api/v1/cases/${caseId}/screenings`)
-      .send({ wishesToReturn: true, countryOfReturn: 'GIN', nationalityConfirmed: true, asylumSeekerOrRefugee: false, travelDocument: 'valid', bestInterestsDeterminationDone: false, fitToTravel: 'not_required' })
-      .expect(201);
-    const id = (await mgr().post(`/api/v1/cases/${caseId}/returns`).send(RETURN_BODY).expect(201)).body.id as string;
-    const cw = asCaller('home:caseworker');
-    if (status !== 'draft') await cw.post(`/api/v1/returns/${id}/submit`).send({}).expect(200);
-    if (status === 'approved' || status === 'departed') await mgr().post(`/api/v1/returns/${id}/approve`).send({}).expect(200);
-    if (status === 'departed') await cw.post(`/api/v1/returns/${id}/depart`).send({}).expect(200);
-    return id;
-  };
-  const freshMovement = async (): Promise<{ id: string; returnId: string }> => {
-    const returnId = await freshReturn('approved');
-    const id = (await mgr().post('/api/v1/movements').send({ departureDate: '2026-12-01', carrier: 'Sonef', returnIds: [returnId] }).expect(201)).body.id as string;
-    return { id, returnId };
-  };
+  const freshReturn = async (status: 'draft' | 'submitted' | 'approved' | 'departed' = 'draft'): Promise<string> =>
+    returnOfCase(mgr(), asCaller('home:caseworker'), await freshCase(), status);
+  const freshMovement = async (): Promise<{ id: string; returnId: string }> => plannedMovement(mgr(), await freshReturn('approved'));
   const planner = await makeUser(t, home, ['manager'], { siteIds: [home.sites[0].id] });
   const requester = await makeUser(t, home, ['manager'], { siteIds: [home.sites[0].id] });
   const asPlanner = () => as(t, planner);
