@@ -209,9 +209,9 @@ describe('acceptance 3: anonymization leaves the reports unchanged and no person
     const before = await findAll(p.secrets);
     expect(Object.values(before).flat().filter((c) => c.startsWith('public.audit_events.'))).toEqual([]);
     // …yet the auditor reads them, in clear, while the key exists.
-    const events = (await api(auditorA).get(`/api/v1/audit-events?entityType=Case&entityId=${p.id}&action=case.created`).expect(200)).body.items;
+    const events = (await api(auditorA).get(`/api/v1/audit-events?entityType=case&entityId=${p.id}&action=case.created`).expect(200)).body.items;
     expect(events[0].changes.givenName).toEqual({ old: null, new: given });
-    const updated = (await api(auditorA).get(`/api/v1/audit-events?entityType=Case&entityId=${p.id}&action=case.updated`).expect(200)).body.items;
+    const updated = (await api(auditorA).get(`/api/v1/audit-events?entityType=case&entityId=${p.id}&action=case.updated`).expect(200)).body.items;
     expect(updated[0].changes.contact.new.phone).toBe(`${phone}9`);
   });
 
@@ -257,13 +257,13 @@ describe('acceptance 3: anonymization leaves the reports unchanged and no person
     await t.app.get(AuditSealer).sealAll();
     expect((await api(auditorA).get('/api/v1/audit-events/verify').expect(200)).body).toMatchObject({ ok: true, unsealed: 0 });
     const p = people[0];
-    const created = (await api(auditorA).get(`/api/v1/audit-events?entityType=Case&entityId=${p.id}&action=case.created`).expect(200)).body.items[0];
+    const created = (await api(auditorA).get(`/api/v1/audit-events?entityType=case&entityId=${p.id}&action=case.created`).expect(200)).body.items[0];
     expect(created.changes.givenName).toEqual({ old: null, new: '[erased]' });
     expect(created.changes.contact).toEqual({ old: null, new: '[erased]' });
     // Coded fields stay readable.
     expect(created.changes.nationality).toEqual({ old: null, new: 'GIN' });
     expect(created.changes.vulnerabilities).toEqual({ old: null, new: ['pregnant_or_lactating'] });
-    const anonymized = (await api(auditorA).get(`/api/v1/audit-events?entityType=Case&entityId=${p.id}&action=case.anonymized`).expect(200)).body.items;
+    const anonymized = (await api(auditorA).get(`/api/v1/audit-events?entityType=case&entityId=${p.id}&action=case.anonymized`).expect(200)).body.items;
     expect(anonymized).toHaveLength(1);
     expect(anonymized[0]).toMatchObject({ actorUserId: null, details: { trigger: 'retention' } });
   });

@@ -525,7 +525,7 @@ describe('overdue alerts (worker job) and GET /alerts', () => {
 
       const mine = (await as(t, u.cwB).get('/api/v1/alerts?status=open&limit=200').expect(200)).body.items;
       const alert = mine.find((a: { entityId: string }) => a.entityId === id);
-      expect(alert).toMatchObject({ type: 'referral_overdue', entityType: 'Referral', status: 'open' });
+      expect(alert).toMatchObject({ type: 'referral_overdue', entityType: 'referral', status: 'open' });
       expect(alert.message).not.toContain('Koné');
       expectProblem(await as(t, u.mgrB).post(`/api/v1/alerts/${alert.id}/acknowledge`).send({}), 404, 'NOT_FOUND');
       const ack = await as(t, u.cwB).post(`/api/v1/alerts/${alert.id}/acknowledge`).send({});

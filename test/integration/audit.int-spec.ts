@@ -529,7 +529,7 @@ describe('GET /audit-events (auditor, own organization)', () => {
       at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       organizationId: mine.org.id,
       action: 'organization.updated',
-      entityType: 'Organization',
+      entityType: 'organization',
       entityId: mine.org.id,
       changes: { name: { old: expect.any(String), new: expect.any(String) } },
     });
@@ -538,9 +538,9 @@ describe('GET /audit-events (auditor, own organization)', () => {
 
   it('filters by entityType, entityId and action, within the own organization only', async () => {
     const site = mine.sites[0];
-    expect((await listAll(`entityType=Site`)).map((e) => e.entityId)).toEqual([site.id]);
+    expect((await listAll(`entityType=site`)).map((e) => e.entityId)).toEqual([site.id]);
     expect((await listAll(`entityId=${site.id}`)).map((e) => e.action)).toEqual(['site.created']);
-    expect((await listAll(`entityType=Organization&entityId=${mine.org.id}`)).map((e) => e.action)).toEqual(['organization.updated', 'organization.updated', 'organization.created']);
+    expect((await listAll(`entityType=organization&entityId=${mine.org.id}`)).map((e) => e.action)).toEqual(['organization.updated', 'organization.updated', 'organization.created']);
     expect((await listAll(`action=organization.updated`)).map((e) => e.entityId)).toEqual([mine.org.id, mine.org.id]);
     // Another organization's entity: nothing, even when asked for by id.
     expect(await listAll(`entityId=${other.org.id}`)).toEqual([]);

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@passerelle/common';
-import { type AuditEvent, AuditService } from '@passerelle/core';
+import { AUDIT_ENTITY_TYPES, type AuditEvent, AuditService, contractEntityType } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
 import { ApiPage, ApiProblems } from '../http/openapi.js';
 import { AuditQueryDto } from './identity.dto.js';
@@ -14,7 +14,7 @@ export class AuditEventDto {
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) actorUserId: string | null;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) actorOrganizationId: string | null;
   @ApiProperty({ maxLength: 100, example: 'user.created' }) action: string;
-  @ApiProperty({ maxLength: 50, example: 'User' }) entityType: string;
+  @ApiProperty({ maxLength: 50, example: 'user', enum: AUDIT_ENTITY_TYPES }) entityType: string;
   @ApiPropertyOptional({ maxLength: 100, nullable: true }) entityId: string | null;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'field → {old, new}; sensitive values masked' }) changes: object | null;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true }) details: object | null;
@@ -36,7 +36,7 @@ const toAuditEventResponse = (e: AuditEvent): AuditEventDto => ({
   actorUserId: e.actorUserId,
   actorOrganizationId: e.actorOrganizationId,
   action: e.action,
-  entityType: e.entityType,
+  entityType: contractEntityType(e.entityType),
   entityId: e.entityId,
   changes: e.changes,
   details: e.details,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  AUDIT_ENTITY_TYPES,
   CAPABILITIES,
   type Capability,
   type CreateOrganizationInput,
@@ -199,7 +200,7 @@ export class ServiceQueryDto extends PageQueryDto {
   @Str({ optional: true, max: 10, pattern: /^ML\d{2}$/ }) regionPcode?: string;
 }
 export class AuditQueryDto extends PageQueryDto {
-  @Str({ optional: true, max: 50 }) entityType?: string;
+  @OneOf(AUDIT_ENTITY_TYPES, { optional: true, description: 'Lower snake_case; a consent, screening or stay_extension is found on its case’s or stay’s trail by its own id' }) entityType?: string;
   @Str({ optional: true, max: 100 }) entityId?: string;
   @Uuid({ optional: true }) actorUserId?: string;
   @Str({ optional: true, max: 100 }) action?: string;

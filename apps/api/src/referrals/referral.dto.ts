@@ -8,6 +8,7 @@ import {
   CASE_SECTIONS,
   type CaseSection,
   type CompleteReferralInput,
+  contractEntityType,
   type CreateReferralInput,
   type RecordServiceInput,
   REFERRAL_STATUSES,
@@ -136,7 +137,7 @@ export function toReferralResponse(view: ReferralView, now: Date) {
 export const toAlertResponse = (a: Alert) => ({
   id: a.id,
   type: a.type,
-  entityType: a.entityType,
+  entityType: contractEntityType(a.entityType),
   entityId: a.entityId,
   message: a.message,
   status: a.status,

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Actor, assertCan, CursorCodec, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
+import { type Actor, assertCan, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
 import { AuditEvent } from './audit-event.entity.js';
 import { type ChainedEvent, chainOf, EVENT_COLUMNS, eventHash, GENESIS_HASH } from './audit-chain.js';
 import { AUDIT_EVENT_FIELDS } from './audit.rules.js';
+import { AUDIT_ENTITY_TYPES, entityTypeFilter } from './entity-types.js';
 import { openEvents } from './audit-personal.js';
 import { SubjectKeys } from './subject-keys.js';
 
 export interface AuditFilter {
+  /** As the contract spells it (AUDIT_ENTITY_TYPES); translated to the stored name here. */
   entityType?: string;
   entityId?: string;
   actorUserId?: string;
@@ -34,8 +36,16 @@ export class AuditService {
   /** Personal values read in clear while their case's key exists, "[erased]" after anonymization. */
   async list(actor: Actor, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
     const qb = readableBy(this.db.manager, actor, AuditEvent, 'AuditEvent', 'e', AUDIT_EVENT_FIELDS);
-    if (filter.entityType) qb.andWhere('e.entity_type = :entityType', { entityType: filter.entityType });
-    if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
+    const type = filter.entityType ? entityTypeFilter(filter.entityType) : undefined;
+    if (filter.entityType && !type) {
+      const message = `entityType must be one of: ${AUDIT_ENTITY_TYPES.join(', ')}`;
+      throw new DomainError('VALIDATION_FAILED', message, [{ field: 'entityType', message }]);
+    }
+    if (type) qb.andWhere('e.entity_type = :entityType', { entityType: type.stored });
+    if (type?.actionPrefix) qb.andWhere("starts_with(e.action, :actionPrefix)", { actionPrefix: type.actionPrefix });
+    // A part's events are its parent's: its own id is in details.
+    if (filter.entityId && type?.idKey) qb.andWhere('e.details ->> :idKey = :entityId', { idKey: type.idKey, entityId: filter.entityId });
+    else if (filter.entityId) qb.andWhere('e.entity_id = :entityId', { entityId: filter.entityId });
     if (filter.actorUserId) qb.andWhere('e.actor_user_id = :actorUserId', { actorUserId: filter.actorUserId });
     if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
     if (filter.from) qb.andWhere('e.at >= :from', { from: filter.from });

@@ -7,6 +7,7 @@ import { SubjectKeys } from './subject-keys.js';
 export type Changes = Record<string, { old?: unknown; new?: unknown }>;
 
 export interface AuditTarget {
+  /** One of STORED_ENTITY_TYPES (entity-types.ts): the audit filter and its answers know only those. */
   type: string;
   id: string | null;
   /** Whose trail the event belongs to (the entity's organization). */

@@ -8,3 +8,4 @@ export * from './audit-chain.js';
 export * from './audit-personal.js';
 export * from './subject-keys.js';
 export * from './subject-key.entity.js';
+export * from './entity-types.js';

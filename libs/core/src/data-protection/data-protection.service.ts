@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
 import { systemActor } from '../access/ability.factory.js';
+import { contractEntityType } from '../audit/entity-types.js';
 import { openEvents } from '../audit/audit-personal.js';
 import { AuditWriter } from '../audit/audit.writer.js';
 import { SubjectKeys } from '../audit/subject-keys.js';
@@ -382,7 +383,7 @@ export class DataProtectionService implements OnModuleInit {
       [caseId],
     );
     await openEvents(em, this.keys, rows);
-    return rows.map((e) => ({ ...e, seq: Number(e.seq), at: new Date(e.at).toISOString() }));
+    return rows.map((e) => ({ ...e, seq: Number(e.seq), at: new Date(e.at).toISOString(), entityType: contractEntityType(e.entityType) }));
   }
 
   private caseSection(c: Case, sensitive: unknown): Record<string, unknown> {
