@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
@@ -11,6 +12,8 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
 export const BODY_LIMIT = 1024 * 1024;
+/** How much of a refused body is still read (and dropped) so the client reads its 413 (issue 28). */
+export const DISCARD_LIMIT = 32 * 1024 * 1024;
 /** Routes with a bucket of their own, tighter than the API's (per client IP, per minute). */
 const BUCKETS: Record<string, { name: string; max: (c: AppConfig) => number }> = {
   '/api/v1/auth/login': { name: 'login', max: (c) => c.loginRateLimitPerMinute },
@@ -64,6 +67,7 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  drainRefusedBodies(fastify);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
@@ -86,3 +90,25 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false, customSiteTitle: 'Passerelle API' });
   return app;
 }
+
+/**
+ * A 413 the client can read (issue 28): Fastify answers a body over the limit and closes while
+ * the client is still sending, and closing on unread bytes resets the connection, so a fetch
+ * (undici) client saw EPIPE instead of the problem. Up to DISCARD_LIMIT the connection stays
+ * open and Node reads and drops the rest of the body; past it (or a Content-Length above it)
+ * the connection is cut, as before.
+ */
+function drainRefusedBodies(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    const raw = req.raw;
+    if (reply.statusCode !== 413 || raw.complete || Number(raw.headers['content-length']) > DISCARD_LIMIT) return payload;
+    reply.removeHeader('connection');
+    let read = 0;
+    raw.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > DISCARD_LIMIT) raw.socket?.destroy();
+    });
+    return payload;
+  });
+}
+
