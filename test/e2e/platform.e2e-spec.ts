@@ -187,7 +187,24 @@ describe('request ids, security headers, health and docs', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     expect(res.headers['x-ratelimit-limit']).toBeDefined();
+  });
+
+  // A transit centre's LAN (issue 28): over plain http the browser must not be sent to https.
+  it.each([['http://192.168.1.20:3000'], ['']])('PUBLIC_BASE_URL=%p (http): no HSTS, no upgrade-insecure-requests, the rest of the policy stays', async (publicBaseUrl) => {
+    const lan = await startTestApp({ env: { PUBLIC_BASE_URL: publicBaseUrl } });
+    try {
+      for (const path of ['/health/live', '/docs', '/api/v1/me']) {
+        const res = await lan.http.get(path);
+        expect(res.headers['strict-transport-security']).toBeUndefined();
+        expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+      }
+    } finally {
+      await lan.close();
+    }
   });
 
   it('/health/live and /health/ready answer 200 with the database up', async () => {

@@ -68,11 +68,7 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     reply.header('x-request-id', req.id);
   });
   drainRefusedBodies(fastify);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
-    },
-  });
+  await app.register(helmet, helmetOptions(config));
   // One bucket per client IP for the API, and separate, tighter ones for sign-in attempts
   // (LOGIN_RATE_LIMIT_PER_MINUTE: staff of a transit centre share one address, so the
   // per-account lockout stays the main defence against guessing, issue 4) and for the public,
@@ -112,3 +108,23 @@ function drainRefusedBodies(fastify: FastifyInstance): void {
   });
 }
 
+/**
+ * helmet's upgrade-insecure-requests and HSTS only when the public address is https: over plain
+ * http on a centre's LAN (http://192.168.1.20:3000) they would send the browser to an https
+ * that does not exist, and /docs and the web app would break (issue 28).
+ */
+export function helmetOptions(config: Pick<AppConfig, 'publicBaseUrl'>) {
+  const https = config.publicBaseUrl.startsWith('https:');
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    strictTransportSecurity: https,
+  };
+}
