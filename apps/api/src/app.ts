@@ -68,6 +68,7 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     reply.header('x-request-id', req.id);
   });
   drainRefusedBodies(fastify);
+  noStoreUnderApi(fastify);
   await app.register(helmet, helmetOptions(config));
   // One bucket per client IP for the API, and separate, tighter ones for sign-in attempts
   // (LOGIN_RATE_LIMIT_PER_MINUTE: staff of a transit centre share one address, so the
@@ -104,6 +105,18 @@ function drainRefusedBodies(fastify: FastifyInstance): void {
       read += chunk.length;
       if (read > DISCARD_LIMIT) raw.socket?.destroy();
     });
+    return payload;
+  });
+}
+
+/**
+ * Nothing under /api/v1 is kept by a browser, its back/forward cache or a proxy (tokens,
+ * personal data, their errors; issue 28): a handler's own Cache-Control (the public letter
+ * keys) stands, except on an error.
+ */
+function noStoreUnderApi(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    if (/^\/api\/v1(?:[/?]|$)/.test(req.url) && (reply.statusCode >= 400 || !reply.hasHeader('cache-control'))) reply.header('cache-control', 'no-store');
     return payload;
   });
 }
