@@ -207,6 +207,17 @@ describe('request ids, security headers, health and docs', () => {
     }
   });
 
+  // Swagger's "Try it out" from any host name the API is reached by (issue 28).
+  it('the OpenAPI servers entry is relative without PUBLIC_BASE_URL and names it when set', async () => {
+    expect((await t.http.get('/docs-json').expect(200)).body.servers.map((s: { url: string }) => s.url)).toEqual(['https://passerelle.test']);
+    const anyHost = await startTestApp({ env: { PUBLIC_BASE_URL: '' } });
+    try {
+      expect((await anyHost.http.get('/docs-json').expect(200)).body.servers.map((s: { url: string }) => s.url)).toEqual(['/']);
+    } finally {
+      await anyHost.close();
+    }
+  });
+
   it('/health/live and /health/ready answer 200 with the database up', async () => {
     expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
     expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok' });

@@ -14,6 +14,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     DATA_ENCRYPTION_KEY: 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
     LETTER_SIGNING_KEY: '',
     PUBLIC_BASE_URL: 'https://passerelle.test',
+    // Whether apps/web is built in this checkout must not change what the API tests see.
+    WEB_DIR: '/nonexistent/passerelle-web',
     ...env,
   });
 }

@@ -19,6 +19,6 @@ const config = loadConfig({
   LETTER_SIGNING_KEY: process.env.LETTER_SIGNING_KEY ?? `x0:${generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64')}`,
 });
 const app = await createApp(config, { lazyDatabase: true });
-writeFileSync(out, JSON.stringify(buildOpenApiDocument(app, config.publicBaseUrl), null, 2));
+writeFileSync(out, JSON.stringify(buildOpenApiDocument(app, config.publicBaseUrlConfigured ?? '/'), null, 2));
 await app.close();
 process.stdout.write(`OpenAPI document written to ${out}\n`);

@@ -166,6 +166,10 @@ function nodeEnvOf(app: INestApplication): NodeEnv {
   }
 }
 
+/**
+ * `serverUrl` is PUBLIC_BASE_URL when set, else `/`: a fixed http://localhost:3000 made Swagger's
+ * "Try it out" fail from any other host name, such as a centre's LAN address (issue 28).
+ */
 export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
   const nodeEnv = nodeEnvOf(app);
   const builder = new DocumentBuilder()

@@ -18,10 +18,14 @@ export interface AppConfig {
   host: string;
   logLevel: string;
   dataDir: string;
+  /** The built web app served at `/` (apps/web/dist); nothing is served there when it is absent. */
+  webDir: string;
   dbPoolSize: number;
   migrateOnStart: boolean;
   trustProxy: boolean;
   publicBaseUrl: string;
+  /** The address clients use, when PUBLIC_BASE_URL names it; null: whatever host they reached us by. */
+  publicBaseUrlConfigured: string | null;
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   /** Public letter verifications per minute per client IP (their own bucket). */
@@ -162,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = secret('JWT_SECRET');
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']);
   const demoPassword = str(env, 'DEMO_PASSWORD', null);
   if (demoPassword !== null && demoPassword.length < 12) {
     throw new ConfigError('DEMO_PASSWORD', 'must be at least 12 characters long');
@@ -190,10 +195,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: str(env, 'HOST', '0.0.0.0')!,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     dataDir,
+    webDir: resolve(str(env, 'WEB_DIR', 'apps/web/dist')!),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     trustProxy: bool(env, 'TRUST_PROXY', false),
-    publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicBaseUrl: (publicBaseUrl ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicBaseUrlConfigured: publicBaseUrl?.replace(/\/$/, '') ?? null,
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     loginRateLimitPerMinute: int(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     letterVerifyRateLimitPerMinute: int(env, 'LETTER_VERIFY_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
