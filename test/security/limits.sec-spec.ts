@@ -87,6 +87,23 @@ it('a 20 kB URL or 1,000 repeated parameters → a 4xx, never a 5xx, and the ser
   await w.t.http.get('/health/live').expect(200);
 });
 
+// Requests Node's parser refuses before Fastify (issue 28): a problem with a code, not Fastify's bare JSON.
+it.each([
+  ['headers over 16 KiB', 431, 'HEADERS_TOO_LARGE', `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
+  ['a request line that is not HTTP', 400, 'MALFORMED_REQUEST', 'GET /api/v1/me HTTX/9\r\nHost: x\r\n\r\n'],
+  ['a broken header line', 400, 'MALFORMED_REQUEST', 'GET /api/v1/me HTTP/1.1\r\nHost x\r\n\r\n'],
+])('%s → %i problem+json %s, no-store, connection closed', async (_label, status, code, text) => {
+  const port = await listening();
+  const res = await raw(port, text, 3000);
+  const [head, body] = res.split('\r\n\r\n');
+  expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  expect(head).toMatch(/content-type: application\/problem\+json/i);
+  expect(head).toMatch(/cache-control: no-store/i);
+  expect(head).toMatch(/connection: close/i);
+  expect(JSON.parse(body)).toMatchObject({ status, code, type: expect.stringMatching(/^https:\/\//) });
+  await w.t.http.get('/health/live').expect(200);
+});
+
 describe('slow clients (slowloris) do not hold the server', () => {
   it('20 clients dribbling their headers a byte every 300 ms: others are served at once, and each slow one is cut off after the headers timeout (2 s here)', async () => {
     const port = await listening();

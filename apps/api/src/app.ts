@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
@@ -10,6 +11,8 @@ import { type AppConfig, DomainError } from '@passerelle/common';
 import { ApiModule, type ApiModuleOptions } from './api.module.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './http/json-depth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { toProblem } from './http/problems.js';
+import { serveWebApp } from './http/web-app.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 /** How much of a refused body is still read (and dropped) so the client reads its 413 (issue 28). */
@@ -42,6 +45,7 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     requestTimeout: config.httpRequestTimeoutSeconds * 1000,
     http: { headersTimeout: config.httpHeadersTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: problemOnClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), adapter, {
     bufferLogs: true,
@@ -82,8 +86,9 @@ export async function createApp(config: AppConfig, options: ApiModuleOptions = {
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) => new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
+  await serveWebApp(app, config.webDir);
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
-  const document = buildOpenApiDocument(app, config.publicBaseUrl);
+  const document = buildOpenApiDocument(app, config.publicBaseUrlConfigured ?? '/');
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false, customSiteTitle: 'Passerelle API' });
   return app;
 }
@@ -140,4 +145,26 @@ export function helmetOptions(config: Pick<AppConfig, 'publicBaseUrl'>) {
     },
     strictTransportSecurity: https,
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers too large, a broken
+ * request, too slow) answered as problems with a code like every other error: Fastify's
+ * default writes a bare {"error","statusCode"} JSON (issue 28).
+ */
+export function problemOnClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? toProblem(new DomainError('REQUEST_TIMEOUT', 'The request was not received in time'))
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? toProblem(new DomainError('HEADERS_TOO_LARGE', 'The request headers exceed 16 KiB'))
+        : toProblem(new DomainError('MALFORMED_REQUEST', 'The request is not valid HTTP/1.1'));
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

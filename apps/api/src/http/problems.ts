@@ -4,8 +4,11 @@ import { DomainError, type ErrorCode, type FieldError } from '@passerelle/common
 export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   VALIDATION_FAILED: { status: 400, title: 'Validation failed' },
   MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  MALFORMED_REQUEST: { status: 400, title: 'Malformed HTTP request' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized' },
