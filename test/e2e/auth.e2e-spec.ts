@@ -2,7 +2,7 @@
 // the clock (lockout windows and refresh expiry); JWT `exp` uses real time.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { JWT_AUDIENCE, JWT_ISSUER } from '@passerelle/core';
 import { expectProblem, FixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, PASSWORD, type TestOrg, type TestUser } from '../support/factories.js';
@@ -29,9 +29,9 @@ const secret = () => new TextEncoder().encode(t.config.jwtSecret);
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 /** An HS256 token shaped like ours; every claim can be overridden to break exactly one thing. */
-async function craftToken(user: { id: string; organizationId: string }, o: { exp?: number; key?: Uint8Array; issuer?: string; audience?: string } = {}) {
+async function craftToken(user: { id: string; organizationId: string; token: string }, o: { exp?: number; key?: Uint8Array; issuer?: string; audience?: string; sid?: string } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ org: user.organizationId })
+  return new SignJWT({ org: user.organizationId, sid: o.sid ?? (decodeJwt(user.token).sid as string) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(user.id)
     .setIssuer(o.issuer ?? JWT_ISSUER)
@@ -157,7 +157,7 @@ describe('login (issue 4: POST /auth/login, GET /me)', () => {
 
   describe('a request without a valid Bearer access token → 401 UNAUTHENTICATED', () => {
     it('a token crafted with our secret and claims is accepted (so the cases below fail for their one reason)', async () => {
-      await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id })).get(ME).expect(200);
+      await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token })).get(ME).expect(200);
     });
 
     it('no Authorization header', async () => {
@@ -177,13 +177,13 @@ describe('login (issue 4: POST /auth/login, GET /me)', () => {
     });
 
     it('expired', async () => {
-      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id }, { exp: Math.floor(Date.now() / 1000) - 5 });
+      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token }, { exp: Math.floor(Date.now() / 1000) - 5 });
       expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');
     });
 
     it('expired after it was accepted (a verified token is remembered only until its exp)', async () => {
       const exp = Math.floor(Date.now() / 1000) + 2;
-      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id }, { exp });
+      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token }, { exp });
       await as(t, token).get(ME).expect(200);
       await as(t, token).get(ME).expect(200);
       await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
@@ -198,7 +198,7 @@ describe('login (issue 4: POST /auth/login, GET /me)', () => {
     });
 
     it('signed with another secret', async () => {
-      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id }, { key: new TextEncoder().encode('another-secret-0123456789abcdefghijklmnopqrstuvwxyz') });
+      const token = await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token }, { key: new TextEncoder().encode('another-secret-0123456789abcdefghijklmnopqrstuvwxyz') });
       expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');
     });
 
@@ -219,12 +219,12 @@ describe('login (issue 4: POST /auth/login, GET /me)', () => {
     });
 
     it('another issuer or audience', async () => {
-      expectProblem(await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id }, { issuer: 'someone-else' })).get(ME), 401, 'UNAUTHENTICATED');
-      expectProblem(await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id }, { audience: 'another-api' })).get(ME), 401, 'UNAUTHENTICATED');
+      expectProblem(await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token }, { issuer: 'someone-else' })).get(ME), 401, 'UNAUTHENTICATED');
+      expectProblem(await as(t, await craftToken({ id: cw.user.id, organizationId: org.org.id, token: cw.token }, { audience: 'another-api' })).get(ME), 401, 'UNAUTHENTICATED');
     });
 
     it('a well-signed token for a user that does not exist', async () => {
-      const token = await craftToken({ id: '00000000-0000-4000-8000-000000000000', organizationId: org.org.id });
+      const token = await craftToken({ id: '00000000-0000-4000-8000-000000000000', organizationId: org.org.id, token: cw.token });
       expectProblem(await as(t, token).get(ME), 401, 'UNAUTHENTICATED');
     });
   });
@@ -454,6 +454,37 @@ describe('refresh and logout (issue 4: rotation, family revocation on reuse)', (
     await t.http.post(LOGOUT).send({ refreshToken: rotated }).expect(204);
 
     await refresh(other.body.refreshToken).expect(200);
+  });
+
+  // Issue 28: the access tokens of an ended session stop working at once, not at their expiry.
+  it('after logout the access tokens of that session (before and after a rotation) → 401 at once; another login of the same user still works', async () => {
+    const u = await makeUser(t, org, ['caseworker']);
+    const rotated = (await refresh(u.refreshToken).expect(200)).body as { accessToken: string; refreshToken: string };
+    const other = (await login(u.email, PASSWORD).expect(200)).body as { accessToken: string };
+    await as(t, u.token).get(ME).expect(200); // remembered by the verified-token memo
+    await as(t, rotated.accessToken).get(ME).expect(200);
+    await t.http.post(LOGOUT).send({ refreshToken: rotated.refreshToken }).expect(204);
+    expectProblem(await as(t, u.token).get(ME), 401, 'UNAUTHENTICATED');
+    expectProblem(await as(t, rotated.accessToken).get(ME), 401, 'UNAUTHENTICATED');
+    expectProblem(await as(t, rotated.accessToken).get('/api/v1/cases'), 401, 'UNAUTHENTICATED');
+    await as(t, other.accessToken).get(ME).expect(200);
+  });
+
+  it('after refresh-token reuse revokes the family, its access tokens → 401 at once', async () => {
+    const u = await makeUser(t, org, ['caseworker']);
+    const newer = (await refresh(u.refreshToken).expect(200)).body as { accessToken: string };
+    await as(t, newer.accessToken).get(ME).expect(200);
+    expectProblem(await refresh(u.refreshToken), 401, 'INVALID_TOKEN'); // the reuse
+    expectProblem(await as(t, newer.accessToken).get(ME), 401, 'UNAUTHENTICATED');
+    expectProblem(await as(t, u.token).get(ME), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a token without a session, or naming a session that is not its user’s → 401', async () => {
+    const u = await makeUser(t, org, ['caseworker']);
+    const stranger = await makeUser(t, org, ['caseworker']);
+    expectProblem(await as(t, await craftToken({ id: u.user.id, organizationId: org.org.id, token: u.token }, { sid: decodeJwt(stranger.token).sid as string })).get(ME), 401, 'UNAUTHENTICATED');
+    expectProblem(await as(t, await craftToken({ id: u.user.id, organizationId: org.org.id, token: u.token }, { sid: 'not-a-uuid' })).get(ME), 401, 'UNAUTHENTICATED');
+    await as(t, await craftToken({ id: u.user.id, organizationId: org.org.id, token: u.token }, { sid: decodeJwt(u.token).sid as string })).get(ME).expect(200);
   });
 
   it('logout with an unknown token → 204, nothing revoked, nothing audited', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { expectProblem, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -36,7 +36,7 @@ afterAll(() => {
 
 /** A token as the server would issue it, with `override` changing claims, header or key. */
 async function token(claims: Record<string, unknown> = {}, opts: { alg?: string; key?: Parameters<SignJWT["sign"]>[0]; header?: Record<string, unknown>; omit?: string[] } = {}) {
-  const payload: Record<string, unknown> = { sub: cw.user.id, org: org.org.id, iss: 'passerelle', aud: 'passerelle-api', iat: now(), exp: now() + 600, jti: randomUUID(), ...claims };
+  const payload: Record<string, unknown> = { sub: cw.user.id, org: org.org.id, sid: decodeJwt(cw.token).sid, iss: 'passerelle', aud: 'passerelle-api', iat: now(), exp: now() + 600, jti: randomUUID(), ...claims };
   for (const k of opts.omit ?? []) delete payload[k];
   return new SignJWT(payload).setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT', ...opts.header }).sign(opts.key ?? secret);
 }

@@ -67,6 +67,9 @@ strategyStatics.JwtVerifier = (token, key, options, done) => {
   });
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
 /** Clock skew tolerated between the API replicas that issue and check tokens. */
 const SKEW_SECONDS = 60;
 
@@ -94,12 +97,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   /**
    * A token the server issued has iat ≤ now and exp = iat + the configured lifetime. jsonwebtoken
    * accepts one without exp (valid for ever) or with iat in the future: with a leaked or misused
-   * key such a token would outlive every rotation, so both are refused (issue 13).
+   * key such a token would outlive every rotation, so both are refused (issue 13). It names its
+   * user and its session (`sid`, checked live by actorFor) as UUIDs (issue 28).
    */
   async validate(req: FastifyRequest, payload: AccessTokenPayload & { iat?: unknown; exp?: unknown }): Promise<Actor> {
     const now = Math.floor(Date.now() / 1000);
     const { iat, exp } = payload;
-    if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + SKEW_SECONDS || exp - iat > this.ttlSeconds + SKEW_SECONDS) {
+    if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + SKEW_SECONDS || exp - iat > this.ttlSeconds + SKEW_SECONDS || !isUuid(payload.sid) || !isUuid(payload.sub)) {
       throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
     }
     const actor = await this.auth.actorFor(payload, requestInfo(req));

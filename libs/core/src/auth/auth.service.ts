@@ -30,6 +30,8 @@ export interface Session {
 export interface AccessTokenPayload {
   sub: string;
   org: string;
+  /** The session: the refresh-token family the token was issued from (issue 28). */
+  sid: string;
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -155,7 +157,8 @@ export class AuthService implements OnModuleInit {
 
   /**
    * The actor of a request, from the user's current row: deactivation and role changes take
-   * effect on the next request, not at token expiry (issue 4).
+   * effect on the next request, not at token expiry (issue 4); so does the end of its session
+   * (sign-out, refresh-token reuse), which revokes the family the token names (issue 28).
    */
   async actorFor(payload: AccessTokenPayload, info: RequestInfo): Promise<Actor | null> {
     // Every request runs it: prepared once per connection, straight on the pool (issue 12).
@@ -163,8 +166,9 @@ export class AuthService implements OnModuleInit {
       this.db,
       `SELECT u.id, u.organization_id, u.roles, u.site_ids, o.code, o.capabilities
        FROM users u JOIN organizations o ON o.id = u.organization_id
-       WHERE u.id = :userId AND u.active AND o.active`,
-      { userId: payload.sub },
+       WHERE u.id = :userId AND u.active AND o.active
+         AND EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = :sid AND rt.user_id = u.id AND rt.revoked_at IS NULL)`,
+      { userId: payload.sub, sid: payload.sid },
     );
     if (!row) return null;
     return userActor({
@@ -188,7 +192,7 @@ export class AuthService implements OnModuleInit {
     const refreshToken = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + this.config.refreshTokenTtlDays * 86_400_000);
     await em.query('INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [user.id, familyId, sha256(refreshToken), expiresAt]);
-    const payload: AccessTokenPayload = { sub: user.id, org: user.organizationId };
+    const payload: AccessTokenPayload = { sub: user.id, org: user.organizationId, sid: familyId };
     const accessToken = await this.jwt.signAsync(payload, {
       algorithm: 'HS256',
       expiresIn: this.config.accessTokenTtlSeconds,
