@@ -597,3 +597,79 @@ describe('GET /cases/{id}/duplicates (DESIGN §3: similar name + birth year + na
     expectProblem(await as(t, analystA).get(`${CASES}/${person('aminata').id}/duplicates`), 404, 'NOT_FOUND');
   });
 });
+
+// Issue 20: the register form warns of a likely duplicate while names and birth date are typed,
+// before the case exists — the same scoring, within what the caller may see.
+describe('POST /cases/duplicate-check (a person about to be registered)', () => {
+  let E: TestOrg;
+  let cwE0: TestUser; // site 0
+  let mgrE: TestUser;
+  const ids: Record<string, string> = {};
+  const check = async (u: TestUser, body: Record<string, unknown>) => {
+    const res = await as(t, u).post(`${CASES}/duplicate-check`).send(body).expect(200);
+    const items = res.body.items as { case: Summary; score: number }[];
+    expect(items.map((d) => d.score)).toEqual([...items.map((d) => d.score)].sort((a, b) => b - a));
+    return Object.fromEntries(items.map((d) => [Object.keys(ids).find((k) => ids[k] === d.case.id) ?? `foreign:${d.case.id}`, d.score]));
+  };
+
+  beforeAll(async () => {
+    E = await makeOrg(t, { sites: [{}, {}] });
+    cwE0 = await makeUser(t, E, ['caseworker'], { siteIds: [E.sites[0].id] });
+    mgrE = await makeUser(t, E, ['manager'], { siteIds: [] });
+    const reg = async (u: TestUser, key: string, siteId: string, identity: Record<string, unknown>) => {
+      const res = await as(t, u).post(CASES).send({ siteId, identity: { sex: 'male', ...identity }, consent: CONSENT });
+      expect(res.status).toBe(201);
+      ids[key] = res.body.id;
+    };
+    await reg(cwE0, 'moussa', E.sites[0].id, { givenName: 'Moussa', familyName: 'Keïta', dateOfBirth: '1994-02-11', nationality: 'SEN' });
+    await reg(cwE0, 'unrelated', E.sites[0].id, { givenName: 'Ibrahim', familyName: 'Sow', dateOfBirth: '1994-02-11', nationality: 'SEN' });
+    await reg(mgrE, 'other-site', E.sites[1].id, { givenName: 'Moussa', familyName: 'Keita', birthYear: 1994, nationality: 'SEN' });
+  });
+
+  it('finds the near-identical person while typing (accents, typo), scores name + year + nationality, not the unrelated one', async () => {
+    const byKey = await check(cwE0, { givenName: 'Mousa', familyName: 'Keita', dateOfBirth: '1994-06-01', nationality: 'SEN' });
+    expect(Object.keys(byKey)).toEqual(['moussa']);
+    expect(byKey.moussa).toBeGreaterThan(0.8);
+    // The name alone (no year, no nationality yet) still warns, with a lower score.
+    const nameOnly = await check(cwE0, { givenName: 'Moussa', familyName: 'Keïta' });
+    expect(nameOnly.moussa).toBeLessThan(byKey.moussa!);
+  });
+
+  it('never shows a case the caller cannot see: another site for the caseworker, another organization for anyone', async () => {
+    expect(await check(cwE0, { givenName: 'Moussa', familyName: 'Keita', birthYear: 1994, nationality: 'SEN' })).not.toHaveProperty('other-site');
+    expect(Object.keys(await check(mgrE, { givenName: 'Moussa', familyName: 'Keita', birthYear: 1994, nationality: 'SEN' })).sort()).toEqual(['moussa', 'other-site']);
+    expect(await check(mgrA, { givenName: 'Moussa', familyName: 'Keita', birthYear: 1994, nationality: 'SEN' })).toEqual({});
+  });
+
+  it('audits the reads of the cases shown, writes nothing else; names are never in the URL', async () => {
+    const before = await t.db.row<{ n: number }>('SELECT count(*)::int AS n FROM cases');
+    await check(cwE0, { givenName: 'Moussa', familyName: 'Keïta', nationality: 'SEN' });
+    const event = await t.db.row<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'case.duplicates_viewed' AND entity_id = $1 AND actor_user_id = $2",
+      [ids.moussa, cwE0.user.id],
+    );
+    expect(event!.n).toBeGreaterThanOrEqual(1);
+    expect(await t.db.row('SELECT count(*)::int AS n FROM cases')).toEqual(before);
+  });
+
+  it('bad input is a 400 with the field; an analyst may not (403)', async () => {
+    const res = await as(t, cwE0).post(`${CASES}/duplicate-check`).send({ givenName: 'Moussa' });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('familyName');
+    expectProblem(await as(t, cwE0).post(`${CASES}/duplicate-check`).send({ givenName: 'A', familyName: 'B', nationality: 'XX' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await as(t, analystA).post(`${CASES}/duplicate-check`).send({ givenName: 'Moussa', familyName: 'Keita' }), 403, 'FORBIDDEN');
+  });
+});
+
+describe('GET /cases?migrantCategory= (the register’s category filter)', () => {
+  it('lists only the cases of that category; an unknown category is 400', async () => {
+    const F = await makeOrg(t, { sites: [{}] });
+    const cw = await makeUser(t, F, ['caseworker'], { siteIds: [F.sites[0].id] });
+    for (const migrantCategory of ['returnee', 'in_transit', 'in_transit']) {
+      await as(t, cw).post(CASES).send({ siteId: F.sites[0].id, migrantCategory, identity: { givenName: 'Awa', familyName: 'Cissé', sex: 'female' }, consent: CONSENT }).expect(201);
+    }
+    const res = await as(t, cw).get(`${CASES}?migrantCategory=in_transit`).expect(200);
+    expect(res.body.items).toHaveLength(2);
+    expectProblem(await as(t, cw).get(`${CASES}?migrantCategory=tourist`), 400, 'VALIDATION_FAILED');
+  });
+});

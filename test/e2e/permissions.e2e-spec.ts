@@ -91,6 +91,7 @@ const MATRIX: Record<string, Row> = {
   // site of one's own org: another org's site is visible (the directory) but not theirs (403).
   'POST /api/v1/cases': only({ caseworker: [201, 403], manager: [201, 403] }),
   'GET /api/v1/cases': only({ caseworker: [200, 200], manager: [200, 200] }),
+  'POST /api/v1/cases/duplicate-check': only({ caseworker: [200, 200], manager: [200, 200] }),
   'GET /api/v1/cases/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
   'PATCH /api/v1/cases/{id}': caseRecord({ caseworker: [200, 404], manager: [200, 404] }),
   // Managers reassign, close and reopen; a caseworker sees the case but may not (403).
@@ -246,7 +247,7 @@ const MATRIX: Record<string, Row> = {
 };
 
 /** routes × callers; written out so that a change to either is a deliberate one. */
-const EXPECTED_MATRIX_SIZE = 129 * 13;
+const EXPECTED_MATRIX_SIZE = 130 * 13;
 
 const PROBLEM_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' };
 
@@ -422,6 +423,7 @@ const SETUP: Record<string, (caller: Caller) => Partial<Cell> | Promise<Partial<
   'PATCH /api/v1/users/{id}': () => ({ body: { displayName: `Target ${unique()}` } }),
 
   'POST /api/v1/cases': () => ({ body: newCaseBody() }),
+  'POST /api/v1/cases/duplicate-check': () => ({ body: { givenName: 'Fatoumata', familyName: 'Diallo', birthYear: 1998, nationality: 'GIN' } }),
   'PATCH /api/v1/cases/{id}': async () => ({ body: { contact: { phone: `+22370${String(++seq).padStart(6, '0')}` } }, headers: { 'if-match': `"${await caseVersion(homeCase)}"` } }),
   'POST /api/v1/cases/{id}/assign': () => ({ body: { userId: callers.get('home:caseworker')!.user.id } }),
   'POST /api/v1/cases/{id}/close': async () => ({ params: { id: await freshCase() }, body: { reason: 'continued_journey' } }),

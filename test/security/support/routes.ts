@@ -74,6 +74,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       },
     }),
   },
+  'POST /api/v1/cases/duplicate-check': { owner: 'home:caseworker', setup: () => ({ body: { givenName: 'Awa', familyName: 'Maïga', birthYear: 2001, nationality: 'MLI' } }) },
   'GET /api/v1/cases': { owner: 'home:caseworker', setup: (w) => ({ query: { siteId: w.home.sites[0].id } }) },
   'GET /api/v1/cases/{id}': { owner: 'home:caseworker', sameOrg: ['home:manager'] },
   'PATCH /api/v1/cases/{id}': {

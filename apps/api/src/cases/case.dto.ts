@@ -144,8 +144,18 @@ export class CaseQueryDto extends PageQueryDto {
   @Uuid({ optional: true }) siteId?: string;
   @OneOf(VULNERABILITIES, { optional: true }) vulnerability?: string;
   @Uuid({ optional: true }) assignedTo?: string;
+  @OneOf(MIGRANT_CATEGORIES, { optional: true }) migrantCategory?: string;
   @DateOnly({ optional: true }) registeredFrom?: string;
   @DateOnly({ optional: true }) registeredTo?: string;
+}
+/** Who is about to be registered (POST /cases/duplicate-check): names in a body, never in a URL or a log. */
+export class DuplicateCheckDto {
+  @Str({ ...NAME, example: 'Aminata' }) givenName: string;
+  @Str({ ...NAME, example: 'Traoré' }) familyName: string;
+  @Strs({ optional: true, maxItems: 10, max: 100 }) otherNames?: string[];
+  @DateOnly({ optional: true, past: true, example: '1999-04-02' }) dateOfBirth?: string;
+  @Int({ optional: true, min: 1900, max: 2100 }) birthYear?: number;
+  @Country({ optional: true }) nationality?: string;
 }
 export class AssignDto {
   @Uuid() userId: string;

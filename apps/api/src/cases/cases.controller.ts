@@ -16,6 +16,7 @@ import {
   CloseDto,
   ConsentDto,
   CreateCaseDto,
+  DuplicateCheckDto,
   NoteDto,
   ScreeningDto,
   toCaseResponse,
@@ -67,6 +68,20 @@ export class CasesController {
   async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
     const page = await this.cases.list(actor, q, q);
     return { items: page.items.map(toCaseSummary), nextCursor: page.nextCursor };
+  }
+
+  @Post('duplicate-check')
+  @HttpCode(200)
+  @Requires('create', 'Case')
+  @ApiOperation({
+    summary: 'Likely duplicates of a person about to be registered, among the cases you may see (the register form warns while names and birth date are typed)',
+    description: 'A POST so that names travel in the body, never in a URL or an access log. Nothing is written but the audit of the cases shown.',
+  })
+  @ApiOkResponse({ description: '{items: [{case, score}]}, best first, score ≥ 0.5' })
+  @ApiProblems(400, 403, 415)
+  async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
+    const found = await this.cases.duplicateCandidates(actor, dto);
+    return { items: found.map((d) => ({ case: toCaseSummary(d), score: d.score })) };
   }
 
   @Get(':id')

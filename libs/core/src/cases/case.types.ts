@@ -50,6 +50,16 @@ export interface UpdateCaseInput {
   household?: Household;
   householdId?: string | null;
 }
+/** Who is about to be registered, to warn of a likely duplicate before the case exists. */
+export interface DuplicateProbe {
+  givenName: string;
+  familyName: string;
+  otherNames?: string[];
+  dateOfBirth?: string;
+  birthYear?: number;
+  nationality?: string;
+}
+
 export interface CaseFilter {
   q?: string;
   caseNumber?: string;
@@ -58,6 +68,7 @@ export interface CaseFilter {
   siteId?: string;
   vulnerability?: string;
   assignedTo?: string;
+  migrantCategory?: string;
   registeredFrom?: string;
   registeredTo?: string;
 }

@@ -35,7 +35,7 @@ import type { ClosureReason, Vulnerability } from './case-vocabulary.js';
 import { Case } from './case.entity.js';
 import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
 import { type CaseRow, caseRowsSql, caseViewFromRow, NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
-import type { CaseFilter, CaseView, ConsentInput, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
+import type { CaseFilter, CaseView, ConsentInput, DuplicateProbe, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from '../consents/consent.entity.js';
 
 export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
@@ -246,6 +246,7 @@ export class CasesService implements OnModuleInit {
     if (filter.siteId) qb.andWhere('c.site_id = :siteId', { siteId: filter.siteId });
     if (filter.vulnerability) qb.andWhere('c.vulnerability_flags @> ARRAY[:vulnerability]::text[]', { vulnerability: filter.vulnerability });
     if (filter.assignedTo) qb.andWhere('c.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
+    if (filter.migrantCategory) qb.andWhere('c.migrant_category = :migrantCategory', { migrantCategory: filter.migrantCategory });
     // Whole days in Mali's time (UTC), whatever the session's zone: `registeredTo` includes the day it names.
     if (filter.registeredFrom) qb.andWhere(`c.registered_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.registeredFrom });
     if (filter.registeredTo) qb.andWhere(`c.registered_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.registeredTo });
@@ -371,6 +372,27 @@ export class CasesService implements OnModuleInit {
   /** Likely duplicates among the cases the actor may see: name similarity + birth year + nationality. */
   async duplicates(actor: Actor, id: string): Promise<(CaseView & { score: number })[]> {
     const c = await this.getRecord(this.db.manager, actor, id);
+    const shown = await this.scoredCandidates(actor, { name: (await this.searchNameOf(c.id)) ?? '', birthYear: c.birthYear, nationality: c.nationality, exceptId: c.id });
+    // The read audited is what was shown, not the rows below the cut-off.
+    await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: shown.map((d) => d.case.id) } });
+    return shown;
+  }
+
+  /**
+   * The cases the actor may see that look like a person about to be registered (issue 20: the
+   * register form warns while the name and date of birth are typed), scored as `duplicates`.
+   * Audited as a read of the cases shown, under the actor's organization, when any is shown.
+   */
+  async duplicateCandidates(actor: Actor, probe: DuplicateProbe): Promise<(CaseView & { score: number })[]> {
+    const [row] = await this.db.query('SELECT f_case_search_name($1, $2, $3::text[]) AS name', [probe.givenName, probe.familyName, probe.otherNames ?? []]);
+    const birthYear = probe.dateOfBirth ? Number(probe.dateOfBirth.slice(0, 4)) : (probe.birthYear ?? null);
+    const shown = await this.scoredCandidates(actor, { name: row?.name ?? '', birthYear, nationality: probe.nationality ?? null });
+    for (const d of shown) await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(d.case), { details: { probe: true } });
+    return shown;
+  }
+
+  private async scoredCandidates(actor: Actor, p: { name: string; birthYear: number | null; nationality: string | null; exceptId?: string }): Promise<(CaseView & { score: number })[]> {
+    if (!p.name) return [];
     const qb = this.visible(this.db.manager, actor)
       .addSelect(
         `round((0.6 * similarity(c.search_name, :name)
@@ -378,18 +400,15 @@ export class CasesService implements OnModuleInit {
           + 0.2 * (CASE WHEN c.nationality IS NOT NULL AND c.nationality = :nationality THEN 1 ELSE 0 END))::numeric, 2)`,
         'score',
       )
-      .andWhere('c.id <> :id', { id: c.id })
       .andWhere('c.search_name % :name')
-      .setParameters({ name: (await this.searchNameOf(c.id)) ?? '', birthYear: c.birthYear ?? -1, nationality: c.nationality ?? '' })
+      .setParameters({ name: p.name, birthYear: p.birthYear ?? -1, nationality: p.nationality ?? '' })
       .orderBy('score', 'DESC')
       .addOrderBy('c.id')
       .limit(20);
+    if (p.exceptId) qb.andWhere('c.id <> :id', { id: p.exceptId });
     const { entities, raw } = await qb.getRawAndEntities();
     const scores = new Map(raw.map((r: { c_id: string; score: string }) => [r.c_id, Number(r.score)]));
-    const shown = entities.map((e) => ({ ...this.summary(actor, e), score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
-    // The read audited is what was shown, not the rows below the cut-off.
-    await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(c), { details: { candidates: shown.map((d) => d.case.id) } });
-    return shown;
+    return entities.map((e) => ({ ...this.summary(actor, e), score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
   }
 
   /** A visible case, else 404 (also when it exists elsewhere: no existence leak, DESIGN §2). */
