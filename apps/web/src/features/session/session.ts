@@ -1,0 +1,123 @@
+import { useSyncExternalStore } from 'react';
+import { api, configureSession, hasAccessToken, setAccessToken, WEB_HEADER, type Schemas } from '../../lib/api-client';
+import { applyLanguageOf } from '../../lib/i18n';
+import { Problem, unwrap } from '../../lib/problems';
+
+export interface Me {
+  user: Schemas['SessionUserDto'];
+  organization: { id: string; code: string; capabilities: string[] };
+  roles: string[];
+}
+
+export type SessionState =
+  | { status: 'restoring' }
+  | { status: 'signedOut'; reason?: 'expired' | 'signedOut' }
+  | { status: 'signedIn'; me: Me };
+
+let state: SessionState = { status: 'restoring' };
+const listeners = new Set<() => void>();
+const cleanups = new Set<() => void>();
+let renewTimer: ReturnType<typeof setTimeout> | undefined;
+
+function set(next: SessionState) {
+  state = next;
+  for (const l of listeners) l();
+}
+
+export function useSession(): SessionState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+  );
+}
+
+export function currentSession() {
+  return state;
+}
+
+/** What must be forgotten when the session ends (the query cache, the recent cases …). */
+export function onSessionEnd(cleanup: () => void) {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/** Renew a minute before the access token expires (silent refresh), not on the first 401. */
+function scheduleRenewal(expiresIn: number) {
+  clearTimeout(renewTimer);
+  const ms = Math.max(10, expiresIn - 60) * 1000;
+  renewTimer = setTimeout(() => void renew(), ms);
+}
+
+async function accept(session: { accessToken: string; expiresIn: number }) {
+  setAccessToken(session.accessToken);
+  scheduleRenewal(session.expiresIn);
+}
+
+async function loadMe(): Promise<Me> {
+  const me = (await unwrap(api.GET('/api/v1/me'))) as unknown as Me;
+  applyLanguageOf(me.user.id);
+  return me;
+}
+
+/** A new access token from the HttpOnly cookie; false when the session is over. */
+async function renew(): Promise<boolean> {
+  try {
+    const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
+    if (!res.ok) return false;
+    await accept((await res.json()) as { accessToken: string; expiresIn: number });
+    return true;
+  } catch {
+    // No network: the session may well be alive; keep the token we have and try again later.
+    scheduleRenewal(90);
+    return hasAccessToken();
+  }
+}
+
+function end(reason: 'expired' | 'signedOut') {
+  clearTimeout(renewTimer);
+  setAccessToken(null);
+  for (const c of cleanups) c();
+  set({ status: 'signedOut', reason });
+}
+
+configureSession({
+  refresh: renew,
+  expired: () => {
+    if (state.status === 'signedIn') end('expired');
+  },
+});
+
+export async function signIn(email: string, password: string): Promise<void> {
+  const session = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password }, headers: WEB_HEADER }));
+  await accept(session as { accessToken: string; expiresIn: number });
+  set({ status: 'signedIn', me: await loadMe() });
+}
+
+/** At start: a reload keeps the session through the refresh cookie, or lands on the sign-in page. */
+export async function restore(): Promise<void> {
+  try {
+    if (await renew()) {
+      set({ status: 'signedIn', me: await loadMe() });
+      return;
+    }
+  } catch (e) {
+    if (!(e instanceof Problem)) throw e;
+  }
+  setAccessToken(null);
+  set({ status: 'signedOut' });
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
+  } finally {
+    end('signedOut');
+  }
+}
+
+export function hasRole(me: Me, ...roles: string[]) {
+  return me.roles.some((r) => roles.includes(r));
+}
