@@ -15,6 +15,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_TOKEN: { status: 401, title: 'Unauthorized' },
   ACCOUNT_LOCKED: { status: 429, title: 'Too many failed attempts' },
   FORBIDDEN: { status: 403, title: 'Forbidden' },
+  // The session cookie is used only with X-Requested-With: passerelle-web, which a cross-site form cannot send.
+  CSRF_HEADER_REQUIRED: { status: 403, title: 'CSRF header required' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -31,7 +31,13 @@ export class LoginDto {
   @Str({ max: PASSWORD_MAX_LENGTH, min: 1 }) password: string;
 }
 export class RefreshDto {
-  @Str({ max: 100, min: 1, description: 'The refresh token from login or the previous refresh' }) refreshToken: string;
+  @Str({
+    optional: true,
+    max: 100,
+    min: 1,
+    description: 'The refresh token from login or the previous refresh; required unless X-Requested-With: passerelle-web sends it as the cookie (then it must be absent)',
+  })
+  refreshToken?: string;
 }
 
 export class SessionUserDto {
@@ -44,7 +50,7 @@ export class SessionUserDto {
 }
 export class SessionDto {
   @ApiProperty({ maxLength: 2000, description: 'JWT, send as `Authorization: Bearer …`' }) accessToken: string;
-  @ApiProperty({ maxLength: 100, description: 'Opaque; rotates on every refresh' }) refreshToken: string;
+  @ApiPropertyOptional({ maxLength: 100, description: 'Opaque; rotates on every refresh. Absent with X-Requested-With: passerelle-web: it is in the HttpOnly cookie instead' }) refreshToken?: string;
   @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 3600, example: 900 }) expiresIn: number;
   @ApiProperty({ type: () => SessionUserDto }) user: SessionUserDto;
 }
