@@ -1,4 +1,4 @@
-import { createTheme } from '@mantine/core';
+import { Alert, type CSSVariablesResolver, createTheme } from '@mantine/core';
 
 /** Big targets for thumbs on a phone (≥ 44 px), plain system fonts (nothing to download). */
 export const theme = createTheme({
@@ -18,5 +18,14 @@ export const theme = createTheme({
     Radio: { defaultProps: { size: 'md' } },
     SegmentedControl: { defaultProps: { size: 'md' } },
     Tabs: { defaultProps: { keepMounted: false } },
+    // A coloured title on a tinted background falls under WCAG AA contrast: titles in the text colour.
+    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' }, message: { color: 'var(--mantine-color-text)' } } }),
   },
+});
+
+/** Secondary text ("dimmed": descriptions, inactive steps) dark enough for WCAG AA on white. */
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: {},
 });

@@ -119,7 +119,7 @@ function CaseHeader({ kase }: { kase: Case }) {
               {[birthOf(kase, t), siteName, t('case.registeredOn', { date: formatDate(kase.registeredAt) })].filter(Boolean).join(' · ')}
             </Text>
           </Stack>
-          <Badge size="lg" color={kase.status === 'open' ? 'green.9' : 'gray.7'} variant="filled">
+          <Badge size="lg" color={kase.status === 'open' ? 'teal.9' : 'gray.7'} variant="filled">
             {t(`case.status.${kase.status}`)}
             {kase.closureReason ? ` · ${t(`case.closure.${kase.closureReason}`)}` : ''}
           </Badge>

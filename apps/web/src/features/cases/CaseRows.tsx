@@ -21,7 +21,7 @@ export function CaseRows({ cases }: { cases: Case[] }) {
     <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {cases.map((c) => (
         <li key={c.id}>
-          <UnstyledButton component={Link} to={`/cases/${c.id}`} w="100%" aria-label={`${personName(c)}, ${c.caseNumber}`}>
+          <UnstyledButton component={Link} to={`/cases/${c.id}`} w="100%">
             <Card withBorder padding="sm" radius="md">
               <Group justify="space-between" wrap="wrap" gap="xs">
                 <Stack gap={2}>
@@ -31,7 +31,7 @@ export function CaseRows({ cases }: { cases: Case[] }) {
                   </Text>
                 </Stack>
                 <Group gap="xs">
-                  <Badge color={c.status === 'open' ? 'green.9' : 'gray.7'} variant="filled">
+                  <Badge color={c.status === 'open' ? 'teal.9' : 'gray.7'} variant="filled">
                     {t(`case.status.${c.status}`)}
                   </Badge>
                   <Text size="sm" c="gray.7">

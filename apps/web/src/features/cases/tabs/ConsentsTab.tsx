@@ -65,7 +65,7 @@ export function ConsentsTab({ kase }: { kase: Case }) {
               <Stack gap={2}>
                 <Group gap="xs">
                   <Text fw={700}>{t(`consent.purpose.${c.purpose}`)}</Text>
-                  <Badge color={c.active ? 'green.9' : 'gray.7'} variant="filled">
+                  <Badge color={c.active ? 'teal.9' : 'gray.7'} variant="filled">
                     {c.active ? t('consent.active') : t('consent.withdrawn')}
                   </Badge>
                 </Group>

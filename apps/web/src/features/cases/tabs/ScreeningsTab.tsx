@@ -10,7 +10,7 @@ import { may } from '../actions';
 import { type Case, type Screening, type ScreeningInput, useScreen, useScreenings } from '../api';
 import { FIT_TO_TRAVEL, TRAVEL_DOCUMENT } from '../vocabulary';
 
-const OUTCOME_COLOR: Record<string, string> = { eligible: 'green.9', not_eligible: 'gray.7', pending: 'yellow.9', referred_protection: 'violet.9' };
+const OUTCOME_COLOR: Record<string, string> = { eligible: 'teal.9', not_eligible: 'gray.7', pending: 'yellow.9', referred_protection: 'violet.9' };
 
 export function Outcome({ s }: { s: Screening }) {
   const { t } = useTranslation();

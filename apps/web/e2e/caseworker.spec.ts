@@ -1,0 +1,209 @@
+import type { Page } from '@playwright/test';
+import en from '../src/locales/en.json' with { type: 'json' };
+import fr from '../src/locales/fr.json' with { type: 'json' };
+import { expect, expectAccessible, shot, signIn, test } from './support/fixtures';
+
+/*
+ * Issue 20's flows, in a real browser on the real API and its demo seed: a caseworker of IOM Mali
+ * registers a migrant with consents, meets the duplicate warning, edits the profile, meets a
+ * colleague's concurrent edit (412), screens, writes a note; a manager assigns, closes and
+ * reopens (DESIGN §1: caseworkers may not); another organization's caseworker gets the not-found
+ * page; French and English leave no key on screen; after sign-out the back button shows nothing.
+ */
+
+const letters = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(Math.random() * 26)]).join('');
+const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+/** Every key of a locale file, dotted, for "no untranslated key on screen". */
+function keysOf(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keysOf(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`.replace(/_(one|other)$/, '')]));
+}
+const ALL_KEYS = [...new Set([...keysOf(fr), ...keysOf(en)])].filter((k) => k.includes('.'));
+
+async function expectNoKeyOnScreen(page: Page) {
+  const text = await page.locator('body').innerText();
+  expect(ALL_KEYS.filter((k) => text.includes(k))).toEqual([]);
+}
+
+async function openNav(page: Page) {
+  const burger = page.getByRole('button', { name: 'Ouvrir ou fermer le menu' });
+  if (await burger.isVisible()) await burger.click();
+}
+
+async function signOut(page: Page) {
+  await openNav(page);
+  await page.getByRole('button', { name: 'Se déconnecter' }).filter({ visible: true }).first().click();
+  await expect(page.getByRole('heading', { name: 'Connexion' })).toBeVisible();
+}
+
+async function register(page: Page, p: { given: string; family: string; dob: string; nat: string }) {
+  await page.getByRole('main').getByRole('link', { name: 'Enregistrer un migrant' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enregistrer un migrant' })).toBeVisible();
+  await page.getByLabel('Prénom').fill(p.given);
+  await page.getByLabel('Nom de famille').fill(p.family);
+  await page.getByLabel('Sexe').selectOption('female');
+  await page.getByLabel('Date de naissance').fill(p.dob);
+  await page.getByLabel('Nationalité').selectOption(p.nat);
+}
+
+test('a caseworker registers, edits, screens and writes a note; a manager assigns, closes and reopens', async ({ page, browser }) => {
+  const family = `Kouyaté ${cap(letters(6))}`;
+  const person = { given: 'Aminata', family, dob: '1999-04-02', nat: 'GIN' };
+
+  await signIn(page, 'caseworker@iom-ml.example.org');
+  await shot(page, '01-home');
+  await expectAccessible(page, 'home');
+
+  // Register with consents.
+  await register(page, person);
+  await shot(page, '02-register-identity');
+  await expectAccessible(page, 'register');
+  await page.getByRole('button', { name: 'Suivant' }).click();
+  await page.getByLabel('Pays d’origine').selectOption('GIN');
+  await page.getByLabel('Économiques').check();
+  await page.getByRole('button', { name: 'Suivant' }).click();
+  await page.getByLabel('Enceinte ou allaitante').check();
+  await page.getByRole('button', { name: 'Suivant' }).click();
+  await page.getByLabel('Téléphone', { exact: true }).fill('+22370000001');
+  await page.getByRole('button', { name: 'Suivant' }).click();
+  await page.getByLabel('Référence vers un partenaire').check();
+  await shot(page, '03-register-consents');
+  await page.getByRole('button', { name: 'Enregistrer le dossier' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Aminata ${family}` })).toBeVisible();
+  const caseUrl = page.url();
+  expect(caseUrl).toMatch(/\/cases\/[0-9a-f-]{36}$/);
+  await shot(page, '04-case-file');
+  await expectAccessible(page, 'case file');
+  await page.getByRole('tab', { name: 'Consentements' }).click();
+  await expect(page.getByText('Enregistrement', { exact: true })).toBeVisible();
+  await expect(page.getByText('Référence vers un partenaire', { exact: true })).toBeVisible();
+
+  // A near-identical second registration warns while typing, and links to the first.
+  await page.goto('/');
+  await register(page, { ...person, given: 'Aminatta' });
+  await expect(page.getByRole('status').filter({ hasText: 'Cette personne est peut-être déjà enregistrée' })).toBeVisible();
+  await expect(page.getByRole('link', { name: new RegExp(`Ouvrir le dossier existant : Aminata ${family}`) })).toHaveAttribute('href', new URL(caseUrl).pathname);
+  await shot(page, '05-register-duplicate');
+
+  // Edit the profile (If-Match).
+  await page.goto(caseUrl);
+  await page.getByRole('button', { name: 'Modifier le profil' }).click();
+  await page.getByLabel('Téléphone', { exact: true }).fill('+22376000002');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByText('+22376000002')).toBeVisible();
+
+  // A second tab's stale edit meets the 412 screen: both versions, nothing overwritten.
+  const other = await page.context().newPage();
+  await other.goto(caseUrl);
+  await other.getByRole('button', { name: 'Modifier le profil' }).click();
+  await page.getByRole('button', { name: 'Modifier le profil' }).click();
+  await page.getByLabel('Lieu d’origine').fill('Kankan');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(page.getByText('Kankan')).toBeVisible();
+  await other.getByLabel('Adresse').fill('Gare routière, Gao');
+  await other.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(other.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié ce dossier' })).toBeVisible();
+  await expect(other.getByRole('cell', { name: 'Kankan' })).toBeVisible();
+  await expect(other.getByRole('cell', { name: 'Gare routière, Gao' })).toBeVisible();
+  await shot(other, '06-conflict');
+  await expectAccessible(other, 'conflict');
+  await other.getByRole('button', { name: 'Réappliquer mes changements' }).click();
+  await other.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(other.getByText('Gare routière, Gao')).toBeVisible();
+  await expect(other.getByText('Kankan')).toBeVisible();
+  await other.close();
+
+  // Screening.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Éligibilité au retour' }).click();
+  await page.getByRole('button', { name: 'Faire un examen d’éligibilité' }).click();
+  await page.getByLabel('La personne souhaite rentrer dans son pays').check();
+  await page.getByLabel('Pays de retour').selectOption('GIN');
+  await page.getByLabel('Nationalité confirmée').check();
+  await page.getByRole('button', { name: 'Calculer l’éligibilité' }).click();
+  await expect(page.getByText('Éligible', { exact: true }).first()).toBeVisible();
+  await shot(page, '07-screening');
+  await expectAccessible(page, 'screening');
+
+  // A note.
+  await page.getByRole('tab', { name: 'Notes' }).click();
+  await page.getByLabel('Nouvelle note').fill('Vue au centre de transit ; souhaite appeler sa famille.');
+  await page.getByRole('button', { name: 'Ajouter la note' }).click();
+  await expect(page.getByText('Vue au centre de transit ; souhaite appeler sa famille.')).toBeVisible();
+  await page.getByRole('tab', { name: 'Historique' }).click();
+  await expect(page.getByText('Note ajoutée').first()).toBeVisible();
+  await shot(page, '08-timeline');
+
+  // A caseworker may not assign, close or reopen (DESIGN §1): no such button.
+  await page.getByRole('tab', { name: 'Profil' }).click();
+  await expect(page.getByRole('button', { name: 'Clôturer' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Attribuer' })).toHaveCount(0);
+  await signOut(page);
+
+  // The manager assigns, closes and reopens.
+  await signIn(page, 'manager@iom-ml.example.org');
+  await page.goto(caseUrl);
+  await page.getByRole('button', { name: 'Attribuer' }).click();
+  await page.getByLabel('Attribuer à').selectOption({ label: 'caseworker IOM-ML' });
+  await page.getByRole('dialog').getByRole('button', { name: 'Attribuer' }).click();
+  await expect(page.getByText('Travailleur social: caseworker IOM-ML')).toBeVisible();
+  await page.getByRole('button', { name: 'Clôturer' }).click();
+  await page.getByLabel('Motif de clôture').selectOption('continued_journey');
+  await page.getByRole('dialog').getByRole('button', { name: 'Clôturer le dossier' }).click();
+  await expect(page.getByText(/Clôturé · A poursuivi sa route/)).toBeVisible();
+  await shot(page, '09-closed');
+  await page.getByRole('button', { name: 'Rouvrir' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Rouvrir le dossier' }).click();
+  await expect(page.getByText('Ouvert', { exact: true })).toBeVisible();
+  await signOut(page);
+
+  // Another organization's caseworker: the not-found page, nothing about the case.
+  await signIn(page, 'caseworker@mdm-gao.example.org');
+  await page.goto(caseUrl);
+  await expect(page.getByRole('heading', { name: 'Page introuvable' })).toBeVisible();
+  await expect(page.getByText(family)).toHaveCount(0);
+  await shot(page, '10-not-found');
+  await signOut(page);
+  void browser;
+});
+
+test('French and English leave no key on screen; after sign-out the back button shows no case data', async ({ page }) => {
+  await signIn(page, 'caseworker@iom-ml.example.org');
+  await page.getByRole('main').getByRole('link', { name: 'Voir tous les dossiers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dossiers' })).toBeVisible();
+  await shot(page, '11-case-list');
+  await expectAccessible(page, 'case list');
+  await expectNoKeyOnScreen(page);
+  const first = page.getByRole('main').getByRole('listitem').first().getByRole('link');
+  const name = (await first.locator('p').first().innerText()).trim();
+  await first.click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  for (const tab of ['Profil', 'Consentements', 'Éligibilité au retour', 'Notes', 'Historique']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expectNoKeyOnScreen(page);
+  }
+
+  await openNav(page);
+  await page.getByLabel('Langue').selectOption('en');
+  await expect(page.getByRole('tab', { name: 'History' })).toBeVisible();
+  for (const tab of ['Profile', 'Consents', 'Return eligibility', 'Notes', 'History']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expectNoKeyOnScreen(page);
+  }
+  await shot(page, '12-case-file-en');
+  await page.getByRole('link', { name: 'Cases' }).filter({ visible: true }).first().click();
+  await expectNoKeyOnScreen(page);
+  await openNav(page);
+  await page.getByLabel('Language').selectOption('fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Dossiers' })).toBeVisible();
+
+  // Sign out, then back: the sign-in page, never the case.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await signOut(page);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Connexion' })).toBeVisible();
+  await expect(page.getByText(name)).toHaveCount(0);
+  await page.goBack();
+  await expect(page.getByText(name)).toHaveCount(0);
+});
