@@ -16,6 +16,7 @@ import {
 } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig, ERROR_CODES, type NodeEnv } from '@passerelle/common';
 import { PROBLEMS } from './problems.js';
+import { assertUniqueOperationIds, OPERATION_IDS, operationIdFactory } from './operation-ids.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
 export class FieldErrorDto {
@@ -169,8 +170,9 @@ function nodeEnvOf(app: INestApplication): NodeEnv {
 /**
  * `serverUrl` is PUBLIC_BASE_URL when set, else `/`: a fixed http://localhost:3000 made Swagger's
  * "Try it out" fail from any other host name, such as a centre's LAN address (issue 28).
+ * Throws when a route has no operationId in `operationIds` or two routes share one.
  */
-export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, serverUrl: string, operationIds = OPERATION_IDS): OpenAPIObject {
   const nodeEnv = nodeEnvOf(app);
   const builder = new DocumentBuilder()
     .setTitle('Passerelle API')
@@ -194,7 +196,8 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     .addSecurityRequirements('bearer');
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   markPublicOperations(app);
-  const doc = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto, FieldErrorDto] });
+  const doc = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto, FieldErrorDto], operationIdFactory: operationIdFactory(operationIds) });
+  assertUniqueOperationIds(doc);
   for (const server of doc.servers ?? []) (server as unknown as Record<string, unknown>)['x-internal'] = false;
   return completeDocument(doc);
 }
