@@ -9,15 +9,23 @@ import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import { ApiPage, ApiProblems } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
+import { TimelineEntryDto } from '../reintegration/reintegration.dto.js';
 import {
   AssignDto,
   CaseDto,
   CaseQueryDto,
+  CaseSummaryDto,
   CloseDto,
   ConsentDto,
+  ConsentResponseDto,
+  ConsentsDto,
   CreateCaseDto,
+  DuplicatesDto,
   NoteDto,
+  NoteResponseDto,
   ScreeningDto,
+  ScreeningResponseDto,
+  ScreeningsDto,
   toCaseResponse,
   toCaseSummary,
   toConsentResponse,
@@ -62,7 +70,7 @@ export class CasesController {
   @Get()
   @Requires('read', 'Case')
   @ApiOperation({ summary: 'Search the cases you may see (by name with typos and without accents, number, filters)' })
-  @ApiPage(CaseDto)
+  @ApiPage(CaseSummaryDto)
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
     const page = await this.cases.list(actor, q, q);
@@ -123,7 +131,7 @@ export class CasesController {
   @Post(':id/notes')
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
-  @ApiCreatedResponse({ description: 'The note' })
+  @ApiCreatedResponse({ type: NoteResponseDto, description: 'The note' })
   @ApiProblems(400, 403, 404, 415, 422)
   addNote(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: NoteDto) {
     return this.cases.addNote(actor, id, dto.text).then(toNoteResponse);
@@ -131,7 +139,7 @@ export class CasesController {
 
   @Get(':id/notes')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items, nextCursor}, newest first' })
+  @ApiPage(NoteResponseDto, 'One page of notes, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400, 404)
   async notes(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.cases.notes(actor, id, q);
@@ -141,7 +149,7 @@ export class CasesController {
   @Get(':id/timeline')
   @Requires('read', 'Case', { hidden: true })
   @ApiOperation({ summary: 'Everything that happened to the case, oldest first' })
-  @ApiOkResponse({ description: '{items: [{at, type, actorUserId, details, changedFields}], nextCursor}' })
+  @ApiPage(TimelineEntryDto)
   @ApiProblems(400, 404)
   async timeline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.cases.timeline(actor, id, q);
@@ -151,7 +159,7 @@ export class CasesController {
   @Get(':id/duplicates')
   @Requires('read', 'Case', { hidden: true })
   @ApiOperation({ summary: 'Likely duplicates among the cases you may see (name similarity, birth year, nationality)' })
-  @ApiOkResponse({ description: '{items: [{case, score}]}' })
+  @ApiOkResponse({ type: DuplicatesDto })
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
@@ -161,7 +169,7 @@ export class CasesController {
   @Post(':id/consents')
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
-  @ApiCreatedResponse({ description: 'The consent, active' })
+  @ApiCreatedResponse({ type: ConsentResponseDto, description: 'The consent, active' })
   @ApiProblems(400, 403, 404, 415, 422)
   recordConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ConsentDto) {
     return this.consents.record(actor, id, dto).then(toConsentResponse);
@@ -169,7 +177,7 @@ export class CasesController {
 
   @Get(':id/consents')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items}' })
+  @ApiOkResponse({ type: ConsentsDto })
   @ApiProblems(400, 404)
   async listConsents(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     return { items: (await this.consents.list(actor, id)).map(toConsentResponse) };
@@ -178,7 +186,7 @@ export class CasesController {
   @Post(':id/consents/:consentId/withdraw')
   @HttpCode(200)
   @Requires('update', 'Case', { hidden: true })
-  @ApiOkResponse({ description: 'The consent, withdrawn (active false): effective at once' })
+  @ApiOkResponse({ type: ConsentResponseDto, description: 'The consent, withdrawn (active false): effective at once' })
   @ApiProblems(400, 403, 404, 409, 415)
   withdrawConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('consentId', IdPipe) consentId: string, @Body() dto: WithdrawDto) {
     return this.consents.withdraw(actor, id, consentId, dto.reason).then(toConsentResponse);
@@ -188,7 +196,7 @@ export class CasesController {
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
   @ApiOperation({ summary: 'Record an AVRR eligibility screening; the server computes the outcome and its reasons' })
-  @ApiCreatedResponse({ description: 'The screening with outcome and reasons' })
+  @ApiCreatedResponse({ type: ScreeningResponseDto, description: 'The screening with outcome and reasons' })
   @ApiProblems(400, 403, 404, 415, 422)
   screen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ScreeningDto) {
     return this.screenings.screen(actor, id, dto).then(toScreeningResponse);
@@ -196,7 +204,7 @@ export class CasesController {
 
   @Get(':id/screenings')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items}, latest first (the latest counts)' })
+  @ApiOkResponse({ type: ScreeningsDto })
   @ApiProblems(400, 404)
   async listScreenings(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     return { items: (await this.screenings.list(actor, id)).map(toScreeningResponse) };

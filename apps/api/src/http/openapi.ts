@@ -203,12 +203,12 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string, o
 }
 
 /** `{items, nextCursor}` of a list of `model` (DESIGN §8). */
-export function ApiPage(model: Function) {
+export function ApiPage(model: Function, description = 'One page; pass nextCursor back as ?cursor= for the next') {
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
       status: 200,
-      description: 'One page; pass nextCursor back as ?cursor= for the next',
+      description,
       schema: {
         type: 'object',
         required: ['items', 'nextCursor'],
