@@ -7,7 +7,7 @@ import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
-import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { ApiPage, ApiProblems, ETAG } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import { TimelineEntryDto } from '../reintegration/reintegration.dto.js';
 import {
@@ -39,8 +39,6 @@ function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
   return toCaseResponse(view);
 }
-
-const ETAG = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
 
 @ApiTags('cases')
 @Controller('cases')
