@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CursorCodec, DomainError, paginate } from '@passerelle/common';
 import { Int, Str } from '../../apps/api/src/http/dto.js';
@@ -28,6 +29,8 @@ interface WidgetRow {
 }
 
 @Public()
+// Not part of the API: left out of the document (so it needs no operationId, apps/api/src/http/operation-ids.ts).
+@ApiExcludeController()
 @Controller('test-widgets')
 class WidgetsController {
   constructor(

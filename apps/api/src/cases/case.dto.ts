@@ -17,6 +17,8 @@ import {
   type ConsentMethod,
   type ConsentPurpose,
   DOCUMENT_TYPES,
+  ELIGIBILITY_OUTCOMES,
+  type EligibilityOutcome,
   EDUCATION_LEVELS,
   FIT_TO_TRAVEL,
   type FitToTravel,
@@ -236,7 +238,7 @@ export function toCaseResponse(view: CaseView): CaseDto {
 export const identityOf = (c: Case): IdentityDto => caseIdentity(c);
 
 /** List rows: identity, status and vulnerability flags (when readable), never the other sections (data minimization). */
-export const toCaseSummary = (view: CaseView) => {
+export const toCaseSummary = (view: CaseView): CaseSummaryDto => {
   const c = view.case;
   return {
     id: c.id,
@@ -251,7 +253,7 @@ export const toCaseSummary = (view: CaseView) => {
   };
 };
 
-export const toConsentResponse = (k: Consent) => ({
+export const toConsentResponse = (k: Consent): ConsentResponseDto => ({
   id: k.id,
   caseId: k.caseId,
   purpose: k.purpose,
@@ -267,7 +269,7 @@ export const toConsentResponse = (k: Consent) => ({
   withdrawalReason: k.withdrawalReason,
 });
 
-export const toScreeningResponse = (s: Screening) => ({
+export const toScreeningResponse = (s: Screening): ScreeningResponseDto => ({
   id: s.id,
   caseId: s.caseId,
   wishesToReturn: s.wishesToReturn,
@@ -283,4 +285,73 @@ export const toScreeningResponse = (s: Screening) => ({
   screenedAt: s.screenedAt.toISOString(),
 });
 
-export const toNoteResponse = (n: CaseNote) => ({ id: n.id, caseId: n.caseId, text: n.text, authorId: n.authorId, createdAt: n.createdAt.toISOString() });
+export const toNoteResponse = (n: CaseNote): NoteResponseDto => ({ id: n.id, caseId: n.caseId, text: n.text, authorId: n.authorId, createdAt: n.createdAt.toISOString() });
+
+const uuid = { format: 'uuid', maxLength: 36 } as const;
+const optionalUuid = { type: String, format: 'uuid', maxLength: 36, nullable: true } as const;
+const dateTime = { format: 'date-time', maxLength: 40 } as const;
+
+export class NoteResponseDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty(uuid) caseId: string;
+  @ApiProperty({ maxLength: 10_000 }) text: string;
+  @ApiProperty({ ...optionalUuid, description: 'null once the author’s account is gone' }) authorId: string | null;
+  @ApiProperty(dateTime) createdAt: string;
+}
+export class ConsentResponseDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty(uuid) caseId: string;
+  @ApiProperty({ enum: CONSENT_PURPOSES }) purpose: ConsentPurpose;
+  @ApiProperty({ enum: CONSENT_BASES }) basis: ConsentBasis;
+  @ApiProperty({ enum: CONSENT_METHODS }) method: ConsentMethod;
+  @ApiProperty({ type: 'array', items: { type: 'string', ...uuid }, maxItems: 50, description: 'Organizations the consent covers (referral); empty: all' }) organizationIds: string[];
+  @ApiProperty({ type: String, maxLength: 2000, nullable: true }) notes: string | null;
+  @ApiProperty(optionalUuid) recordedBy: string | null;
+  @ApiProperty(dateTime) recordedAt: string;
+  @ApiProperty({ description: 'false once withdrawn (effective at once)' }) active: boolean;
+  @ApiProperty({ type: String, ...dateTime, nullable: true }) withdrawnAt: string | null;
+  @ApiProperty(optionalUuid) withdrawnBy: string | null;
+  @ApiProperty({ type: String, maxLength: 2000, nullable: true }) withdrawalReason: string | null;
+}
+export class ScreeningResponseDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty(uuid) caseId: string;
+  @ApiProperty() wishesToReturn: boolean;
+  @ApiProperty({ type: String, pattern: '^[A-Z]{3}$', maxLength: 3, nullable: true, example: 'GIN', description: 'ISO 3166-1 alpha-3' }) countryOfReturn: string | null;
+  @ApiProperty() nationalityConfirmed: boolean;
+  @ApiProperty() asylumSeekerOrRefugee: boolean;
+  @ApiProperty({ enum: TRAVEL_DOCUMENT_STATUSES }) travelDocument: TravelDocumentStatus;
+  @ApiProperty() bestInterestsDeterminationDone: boolean;
+  @ApiProperty({ enum: FIT_TO_TRAVEL }) fitToTravel: FitToTravel;
+  @ApiProperty({ enum: ELIGIBILITY_OUTCOMES, description: 'Computed by the server (DESIGN §3)' }) outcome: EligibilityOutcome;
+  @ApiProperty({ type: 'array', items: { type: 'string', pattern: '^[a-z_]{1,100}$', maxLength: 100, example: 'nationality_not_confirmed' }, maxItems: 20, description: 'Why not eligible, or what is still missing' }) reasons: string[];
+  @ApiProperty(optionalUuid) screenedBy: string | null;
+  @ApiProperty(dateTime) screenedAt: string;
+}
+/** A row of a case list: never the other sections (data minimization). */
+export class CaseSummaryDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty({ maxLength: 40, example: 'IOM-ML-2026-000001' }) caseNumber: string;
+  @ApiProperty({ enum: CASE_STATUSES }) status: string;
+  @ApiProperty(uuid) owningOrganizationId: string;
+  @ApiProperty(dateTime) registeredAt: string;
+  @ApiPropertyOptional({ ...dateTime, description: 'Present once the case is anonymized' }) anonymizedAt?: string;
+  @ApiPropertyOptional({ ...uuid, description: 'Owning organization only (as assignedTo)' }) siteId?: string;
+  @ApiPropertyOptional(optionalUuid) assignedTo?: string | null;
+  @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...VULNERABILITIES] }, maxItems: VULNERABILITIES.length, description: 'The flags, when you may read them' })
+  vulnerabilities?: Vulnerability[];
+}
+export class DuplicateDto {
+  @ApiProperty({ type: () => CaseSummaryDto }) case: CaseSummaryDto;
+  @ApiProperty({ type: 'number', format: 'double', minimum: 0.5, maximum: 1, example: 0.91, description: 'Name similarity 60 %, same birth year 20 %, same nationality 20 %; 0.5 and above are shown' }) score: number;
+}
+export class DuplicatesDto {
+  @ApiProperty({ type: () => [DuplicateDto], maxItems: 20, description: 'Best first' }) items: DuplicateDto[];
+}
+export class ConsentsDto {
+  @ApiProperty({ type: () => [ConsentResponseDto], maxItems: 1000 }) items: ConsentResponseDto[];
+}
+export class ScreeningsDto {
+  @ApiProperty({ type: () => [ScreeningResponseDto], maxItems: 1000, description: 'Latest first (the latest counts)' }) items: ScreeningResponseDto[];
+}

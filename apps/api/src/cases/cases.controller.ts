@@ -7,18 +7,26 @@ import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
-import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { ApiPage, ApiProblems, ETAG } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
+import { TimelineEntryDto } from '../reintegration/reintegration.dto.js';
 import {
   AssignDto,
   CaseDto,
   CaseQueryDto,
+  CaseSummaryDto,
   CloseDto,
   ConsentDto,
+  ConsentResponseDto,
+  ConsentsDto,
   CreateCaseDto,
   DuplicateCheckDto,
+  DuplicatesDto,
   NoteDto,
+  NoteResponseDto,
   ScreeningDto,
+  ScreeningResponseDto,
+  ScreeningsDto,
   toCaseResponse,
   toCaseSummary,
   toConsentResponse,
@@ -32,8 +40,6 @@ function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
   return toCaseResponse(view);
 }
-
-const ETAG = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
 
 @ApiTags('cases')
 @Controller('cases')
@@ -63,7 +69,7 @@ export class CasesController {
   @Get()
   @Requires('read', 'Case')
   @ApiOperation({ summary: 'Search the cases you may see (by name with typos and without accents, number, filters)' })
-  @ApiPage(CaseDto)
+  @ApiPage(CaseSummaryDto)
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
     const page = await this.cases.list(actor, q, q);
@@ -77,7 +83,7 @@ export class CasesController {
     summary: 'Likely duplicates of a person about to be registered, among the cases you may see (the register form warns while names and birth date are typed)',
     description: 'A POST so that names travel in the body, never in a URL or an access log. Nothing is written but the audit of the cases shown.',
   })
-  @ApiOkResponse({ description: '{items: [{case, score}]}, best first, score ≥ 0.5' })
+  @ApiOkResponse({ type: DuplicatesDto, description: 'Best first, score ≥ 0.5' })
   @ApiProblems(400, 403, 415)
   async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
     const found = await this.cases.duplicateCandidates(actor, dto);
@@ -138,7 +144,7 @@ export class CasesController {
   @Post(':id/notes')
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
-  @ApiCreatedResponse({ description: 'The note' })
+  @ApiCreatedResponse({ type: NoteResponseDto, description: 'The note' })
   @ApiProblems(400, 403, 404, 415, 422)
   addNote(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: NoteDto) {
     return this.cases.addNote(actor, id, dto.text).then(toNoteResponse);
@@ -146,7 +152,7 @@ export class CasesController {
 
   @Get(':id/notes')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items, nextCursor}, newest first' })
+  @ApiPage(NoteResponseDto, 'One page of notes, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400, 404)
   async notes(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.cases.notes(actor, id, q);
@@ -156,7 +162,7 @@ export class CasesController {
   @Get(':id/timeline')
   @Requires('read', 'Case', { hidden: true })
   @ApiOperation({ summary: 'Everything that happened to the case, oldest first' })
-  @ApiOkResponse({ description: '{items: [{at, type, actorUserId, details, changedFields}], nextCursor}' })
+  @ApiPage(TimelineEntryDto)
   @ApiProblems(400, 404)
   async timeline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.cases.timeline(actor, id, q);
@@ -166,7 +172,7 @@ export class CasesController {
   @Get(':id/duplicates')
   @Requires('read', 'Case', { hidden: true })
   @ApiOperation({ summary: 'Likely duplicates among the cases you may see (name similarity, birth year, nationality)' })
-  @ApiOkResponse({ description: '{items: [{case, score}]}' })
+  @ApiOkResponse({ type: DuplicatesDto })
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
@@ -176,7 +182,7 @@ export class CasesController {
   @Post(':id/consents')
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
-  @ApiCreatedResponse({ description: 'The consent, active' })
+  @ApiCreatedResponse({ type: ConsentResponseDto, description: 'The consent, active' })
   @ApiProblems(400, 403, 404, 415, 422)
   recordConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ConsentDto) {
     return this.consents.record(actor, id, dto).then(toConsentResponse);
@@ -184,7 +190,7 @@ export class CasesController {
 
   @Get(':id/consents')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items}' })
+  @ApiOkResponse({ type: ConsentsDto })
   @ApiProblems(400, 404)
   async listConsents(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     return { items: (await this.consents.list(actor, id)).map(toConsentResponse) };
@@ -193,7 +199,7 @@ export class CasesController {
   @Post(':id/consents/:consentId/withdraw')
   @HttpCode(200)
   @Requires('update', 'Case', { hidden: true })
-  @ApiOkResponse({ description: 'The consent, withdrawn (active false): effective at once' })
+  @ApiOkResponse({ type: ConsentResponseDto, description: 'The consent, withdrawn (active false): effective at once' })
   @ApiProblems(400, 403, 404, 409, 415)
   withdrawConsent(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('consentId', IdPipe) consentId: string, @Body() dto: WithdrawDto) {
     return this.consents.withdraw(actor, id, consentId, dto.reason).then(toConsentResponse);
@@ -203,7 +209,7 @@ export class CasesController {
   @Requires('update', 'Case', { hidden: true })
   @Idempotent()
   @ApiOperation({ summary: 'Record an AVRR eligibility screening; the server computes the outcome and its reasons' })
-  @ApiCreatedResponse({ description: 'The screening with outcome and reasons' })
+  @ApiCreatedResponse({ type: ScreeningResponseDto, description: 'The screening with outcome and reasons' })
   @ApiProblems(400, 403, 404, 415, 422)
   screen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ScreeningDto) {
     return this.screenings.screen(actor, id, dto).then(toScreeningResponse);
@@ -211,7 +217,7 @@ export class CasesController {
 
   @Get(':id/screenings')
   @Requires('read', 'Case', { hidden: true })
-  @ApiOkResponse({ description: '{items}, latest first (the latest counts)' })
+  @ApiOkResponse({ type: ScreeningsDto })
   @ApiProblems(400, 404)
   async listScreenings(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     return { items: (await this.screenings.list(actor, id)).map(toScreeningResponse) };

@@ -16,6 +16,7 @@ import {
 } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig, ERROR_CODES, type NodeEnv } from '@passerelle/common';
 import { PROBLEMS } from './problems.js';
+import { assertUniqueOperationIds, OPERATION_IDS, operationIdFactory } from './operation-ids.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
 export class FieldErrorDto {
@@ -46,6 +47,7 @@ const STATUS_TEXT: Record<number, string> = {
   423: 'Locked',
   428: 'If-Match required',
   429: 'Too many requests',
+  500: 'Unexpected error (logged with the request id)',
   503: 'Database unavailable',
 };
 
@@ -65,8 +67,12 @@ export function ApiProblems(...statuses: number[]) {
 
 const int32 = (maximum: number) => ({ type: 'integer', format: 'int32', minimum: 0, maximum });
 
-/** Sent on every response of a route (rate-limit's and our own onRequest hooks run first). */
-const COMMON_HEADERS = {
+/**
+ * Response headers, declared once in `components.headers` and referenced from each response:
+ * written out in every response they were most of the document (1.1 MB) and of the generated
+ * client's types.
+ */
+const HEADERS = {
   'X-RateLimit-Limit': { description: 'Requests allowed per window (one minute) for this client', schema: int32(1_000_000) },
   'X-RateLimit-Remaining': { description: 'Requests left in the current window', schema: int32(1_000_000) },
   'X-RateLimit-Reset': { description: 'Seconds until the current window resets', schema: int32(86_400) },
@@ -74,9 +80,39 @@ const COMMON_HEADERS = {
     description: 'The id this request is logged under: the client’s own X-Request-Id when it is a sane token, else a new UUID',
     schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', maxLength: 128 },
   },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: int32(86_400) },
+  ETag: { description: 'The record’s version (case, return, reintegration plan), for If-Match', schema: { type: 'string', pattern: '^"[0-9]{1,10}"$', maxLength: 12 } },
 };
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: int32(86_400) } };
+type HeaderName = keyof typeof HEADERS;
+const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` });
+const refs = (...names: HeaderName[]) => Object.fromEntries(names.map((n) => [n, headerRef(n)]));
+
+/** Sent on every response of a route (rate-limit's and our own onRequest hooks run first). */
+const COMMON_HEADERS = refs('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id');
+const RETRY_AFTER = refs('Retry-After');
+const headersOf = (status: string) => (status === '429' || status === '503' ? RETRY_AFTER : {});
+/** `headers` of a response that sends the record's version (`@ApiOkResponse({ type, headers: ETAG })`). */
+export const ETAG = refs('ETag') as Record<string, { $ref: string }>;
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+
+/** Names of the shared problem responses in `components.responses`, by status. */
+const PROBLEM_RESPONSES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableContent',
+  423: 'Locked',
+  428: 'PreconditionRequired',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+const isPlainProblem = (r: { content?: object; headers?: object }) => JSON.stringify(r.content) === JSON.stringify(problemContent) && r.headers === undefined;
 
 /** Descriptions of the tags the controllers use; a tag missing here is still declared, bare. */
 const TAGS: Record<string, string> = {
@@ -84,8 +120,9 @@ const TAGS: Record<string, string> = {
 };
 
 type Security = Record<string, string[]>[];
+type Response = { headers?: Record<string, unknown>; content?: object; description: string } | { $ref: string };
 interface Operation {
-  responses?: Record<string, { headers?: Record<string, unknown>; content?: object; description: string }>;
+  responses?: Record<string, Response>;
   security?: Security;
   tags?: string[];
 }
@@ -100,10 +137,13 @@ function requiresAuth(op: Operation, doc: OpenAPIObject): boolean {
  * Completes what decorators cannot say once per route: every route may answer 429 (with
  * Retry-After), 503 when the database is away (with Retry-After, see ProblemFilter), 500, and
  * 401 when it needs a token; every response carries the rate-limit headers @fastify/rate-limit
- * really sends and X-Request-Id; every tag used is declared.
+ * really sends and X-Request-Id; every tag used is declared. Headers are declared once in
+ * `components.headers`, and the problem responses (the same for every route: ProblemDto) once in
+ * `components.responses`: repeated in each of 1,000 responses they were most of the document.
  */
 export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
   const usedTags = new Set<string>();
+  const usedResponses = new Set<number>();
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item) as Operation[]) {
       if (!op?.responses) continue;
@@ -114,15 +154,27 @@ export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
       for (const tag of op.tags ?? []) usedTags.add(tag);
       op.responses['429'] ??= { description: STATUS_TEXT[429], content: problemContent };
       op.responses['503'] ??= { description: STATUS_TEXT[503], content: problemContent };
-      op.responses['500'] ??= { description: 'Unexpected error (logged with the request id)', content: problemContent };
+      op.responses['500'] ??= { description: STATUS_TEXT[500], content: problemContent };
       if (requiresAuth(op, doc)) op.responses['401'] ??= { description: STATUS_TEXT[401], content: problemContent };
       for (const [status, response] of Object.entries(op.responses)) {
-        if (!/^[1-5]\d\d$/.test(status)) continue;
-        const retry = status === '429' || status === '503' ? RETRY_AFTER : {};
-        response.headers = { ...COMMON_HEADERS, ...retry, ...(response.headers ?? {}) };
+        if (!/^[1-5]\d\d$/.test(status) || '$ref' in response) continue;
+        const shared = PROBLEM_RESPONSES[Number(status)];
+        // Two decorators naming one status (@Requires' 403 and the route's) joined their descriptions.
+        if (shared && isPlainProblem(response)) {
+          op.responses[status] = { $ref: `#/components/responses/${shared}` };
+          usedResponses.add(Number(status));
+        }
+        else response.headers = { ...COMMON_HEADERS, ...headersOf(status), ...(response.headers ?? {}) };
       }
     }
   }
+  const responses = Object.fromEntries(
+    [...usedResponses].sort().map((status) => [
+      PROBLEM_RESPONSES[status],
+      { description: STATUS_TEXT[status], headers: { ...COMMON_HEADERS, ...headersOf(String(status)) }, content: problemContent },
+    ]),
+  );
+  doc.components = { ...doc.components, headers: { ...HEADERS, ...doc.components?.headers }, responses: { ...responses, ...doc.components?.responses } };
   const declared = new Set((doc.tags ?? []).map((t) => t.name));
   const missing = [...usedTags].filter((t) => !declared.has(t)).sort();
   if (missing.length) doc.tags = [...(doc.tags ?? []), ...missing.map((name) => (TAGS[name] ? { name, description: TAGS[name] } : { name }))];
@@ -169,8 +221,9 @@ function nodeEnvOf(app: INestApplication): NodeEnv {
 /**
  * `serverUrl` is PUBLIC_BASE_URL when set, else `/`: a fixed http://localhost:3000 made Swagger's
  * "Try it out" fail from any other host name, such as a centre's LAN address (issue 28).
+ * Throws when a route has no operationId in `operationIds` or two routes share one.
  */
-export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, serverUrl: string, operationIds = OPERATION_IDS): OpenAPIObject {
   const nodeEnv = nodeEnvOf(app);
   const builder = new DocumentBuilder()
     .setTitle('Passerelle API')
@@ -194,18 +247,19 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     .addSecurityRequirements('bearer');
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   markPublicOperations(app);
-  const doc = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto, FieldErrorDto] });
+  const doc = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ProblemDto, FieldErrorDto], operationIdFactory: operationIdFactory(operationIds) });
+  assertUniqueOperationIds(doc);
   for (const server of doc.servers ?? []) (server as unknown as Record<string, unknown>)['x-internal'] = false;
   return completeDocument(doc);
 }
 
 /** `{items, nextCursor}` of a list of `model` (DESIGN §8). */
-export function ApiPage(model: Function) {
+export function ApiPage(model: Function, description = 'One page; pass nextCursor back as ?cursor= for the next') {
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({
       status: 200,
-      description: 'One page; pass nextCursor back as ?cursor= for the next',
+      description,
       schema: {
         type: 'object',
         required: ['items', 'nextCursor'],

@@ -4,8 +4,8 @@ import type { Actor } from '@passerelle/common';
 import { AlertsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
-import { ApiProblems } from '../http/openapi.js';
-import { AlertQueryDto, toAlertResponse } from './referral.dto.js';
+import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { AlertDto, AlertQueryDto, toAlertResponse } from './referral.dto.js';
 
 @ApiTags('alerts')
 @Controller('alerts')
@@ -15,7 +15,7 @@ export class AlertsController {
   @Get()
   @Requires('read', 'Alert')
   @ApiOperation({ summary: 'Your alerts (overdue referrals, …), newest first' })
-  @ApiOkResponse({ description: '{items, nextCursor}' })
+  @ApiPage(AlertDto)
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: AlertQueryDto) {
     const page = await this.alerts.list(actor, q, q);
@@ -25,7 +25,7 @@ export class AlertsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Requires('acknowledge', 'Alert', { hidden: true })
-  @ApiOkResponse({ description: 'The alert, acknowledged' })
+  @ApiOkResponse({ type: AlertDto, description: 'The alert, acknowledged' })
   @ApiProblems(400, 404)
   acknowledge(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     return this.alerts.acknowledge(actor, id).then(toAlertResponse);

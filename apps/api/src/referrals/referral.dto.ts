@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   type Alert,
   ALERT_STATUSES,
+  ALERT_TYPES,
+  type AlertType,
+  AUDIT_ENTITY_TYPES,
   type AlertStatus,
   CAPABILITIES,
   type Capability,
@@ -94,7 +97,7 @@ export class ReferralDto {
   case: object | null;
 }
 
-export const toServiceResponse = (s: ServiceRecord) => ({
+export const toServiceResponse = (s: ServiceRecord): ServiceRecordDto => ({
   id: s.id,
   caseId: s.caseId,
   providingOrganizationId: s.providingOrganizationId,
@@ -134,7 +137,7 @@ export function toReferralResponse(view: ReferralView, now: Date) {
   };
 }
 
-export const toAlertResponse = (a: Alert) => ({
+export const toAlertResponse = (a: Alert): AlertDto => ({
   id: a.id,
   type: a.type,
   entityType: contractEntityType(a.entityType),
@@ -144,3 +147,28 @@ export const toAlertResponse = (a: Alert) => ({
   createdAt: a.createdAt.toISOString(),
   acknowledgedAt: iso(a.acknowledgedAt),
 });
+
+const uuid = { format: 'uuid', maxLength: 36 } as const;
+const optionalUuid = { type: String, format: 'uuid', maxLength: 36, nullable: true } as const;
+
+export class ServiceRecordDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty(uuid) caseId: string;
+  @ApiProperty(uuid) providingOrganizationId: string;
+  @ApiProperty({ ...optionalUuid, description: 'The referral it was provided under, if any' }) referralId: string | null;
+  @ApiProperty({ enum: CAPABILITIES }) serviceType: Capability;
+  @ApiProperty({ format: 'date', maxLength: 10, example: '2026-11-20' }) date: string;
+  @ApiProperty({ type: String, maxLength: 2000, nullable: true }) description: string | null;
+  @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
+  @ApiProperty(optionalUuid) createdBy: string | null;
+}
+export class AlertDto {
+  @ApiProperty(uuid) id: string;
+  @ApiProperty({ enum: ALERT_TYPES }) type: AlertType;
+  @ApiProperty({ enum: AUDIT_ENTITY_TYPES, maxLength: 50, example: 'referral', description: 'What the alert is about (lower snake_case, as in the audit trail)' }) entityType: string;
+  @ApiProperty(uuid) entityId: string;
+  @ApiProperty({ maxLength: 2000 }) message: string;
+  @ApiProperty({ enum: ALERT_STATUSES }) status: AlertStatus;
+  @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', maxLength: 40, nullable: true }) acknowledgedAt: string | null;
+}

@@ -14,6 +14,7 @@ import {
   RecordServiceDto,
   ReferralDto,
   ReferralQueryDto,
+  ServiceRecordDto,
   ServiceRecordQueryDto,
   toReferralResponse,
   toServiceResponse,
@@ -53,7 +54,7 @@ export class CaseReferralsController {
   @Requires('create', 'ServiceRecord', { hidden: true })
   @Idempotent()
   @ApiOperation({ summary: 'Record a service delivered (the owning organization, or one holding an accepted referral)' })
-  @ApiCreatedResponse({ description: 'The service record' })
+  @ApiCreatedResponse({ type: ServiceRecordDto, description: 'The service record' })
   @ApiProblems(400, 403, 404, 415, 422)
   record(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: RecordServiceDto) {
     return this.services.record(actor, id, dto).then(toServiceResponse);
@@ -61,7 +62,7 @@ export class CaseReferralsController {
 
   @Get(':id/services')
   @Requires('read', 'ServiceRecord', { hidden: true })
-  @ApiOkResponse({ description: '{items, nextCursor}: the services of the case you may see, newest first' })
+  @ApiPage(ServiceRecordDto, 'One page of the services of the case you may see, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400, 404)
   async listServices(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.services.listForCase(actor, id, q);
@@ -150,7 +151,7 @@ export class ServicesController {
 
   @Get()
   @Requires('read', 'ServiceRecord')
-  @ApiOkResponse({ description: '{items, nextCursor}, newest first' })
+  @ApiPage(ServiceRecordDto, 'One page, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: ServiceRecordQueryDto) {
     const page = await this.services.list(actor, q, q);

@@ -6,7 +6,7 @@ import { type PlanView, ReintegrationService, ScoringSchemesService } from '@pas
 import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
-import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { ApiPage, ApiProblems, ETAG } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import { ReasonDto } from '../referrals/referral.dto.js';
 import {
@@ -37,8 +37,6 @@ import {
   VisitDto,
   VisitResponseDto,
 } from './reintegration.dto.js';
-
-const ETAG = { ETag: { description: 'The plan version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3; missing → 428; garbage → 412 like any stale version. */
 function expectedVersion(ifMatch: string | undefined): number {

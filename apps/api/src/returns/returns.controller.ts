@@ -7,7 +7,7 @@ import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import { expectedVersion } from '../http/if-match.js';
-import { ApiPage, ApiProblems } from '../http/openapi.js';
+import { ApiPage, ApiProblems, ETAG } from '../http/openapi.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 import { ReasonDto } from '../referrals/referral.dto.js';
 import {
@@ -25,7 +25,6 @@ import {
   UpdateReturnDto,
 } from './return.dto.js';
 
-const ETAG = { ETag: { description: 'The return version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
 /** Optional on actions: act only on the version the client saw (412 otherwise). */
 const IF_MATCH_OPTIONAL = ApiHeader({
   name: 'If-Match',
