@@ -1,4 +1,4 @@
-import { Alert, type CSSVariablesResolver, createTheme } from '@mantine/core';
+import { Alert, type CSSVariablesResolver, createTheme, Notification } from '@mantine/core';
 
 /** Big targets for thumbs on a phone (≥ 44 px), plain system fonts (nothing to download). */
 export const theme = createTheme({
@@ -19,6 +19,7 @@ export const theme = createTheme({
     SegmentedControl: { defaultProps: { size: 'md' } },
     Tabs: { defaultProps: { keepMounted: false } },
     // A coloured title on a tinted background falls under WCAG AA contrast: titles in the text colour.
+    Notification: Notification.extend({ styles: { description: { color: 'var(--mantine-color-text)' } } }),
     Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' }, message: { color: 'var(--mantine-color-text)' } } }),
   },
 });

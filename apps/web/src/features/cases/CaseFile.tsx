@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Loader, Modal, NativeSelect, Stack, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { notify } from '../../lib/notify';
 import { useParams, useSearchParams } from 'react-router';
 import { NotFound } from '../../components/NotFound';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -97,7 +97,7 @@ function CaseHeader({ kase }: { kase: Case }) {
   const run = async (a: Parameters<typeof action.mutateAsync>[0], done: string) => {
     try {
       await action.mutateAsync(a);
-      notifications.show({ color: 'green', message: t(done) });
+      notify({ color: 'green', message: t(done) });
       setDialog(null);
     } catch {
       /* shown in the dialog */
@@ -146,7 +146,7 @@ function CaseHeader({ kase }: { kase: Case }) {
         </Group>
       </Stack>
 
-      <Modal opened={dialog === 'assign'} onClose={() => setDialog(null)} title={t('case.assignTitle')}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={dialog === 'assign'} onClose={() => setDialog(null)} title={t('case.assignTitle')}>
         <Stack gap="sm">
           <NativeSelect
             label={t('case.assignTo')}
@@ -165,7 +165,7 @@ function CaseHeader({ kase }: { kase: Case }) {
           </Group>
         </Stack>
       </Modal>
-      <Modal opened={dialog === 'close'} onClose={() => setDialog(null)} title={t('case.closeTitle')}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={dialog === 'close'} onClose={() => setDialog(null)} title={t('case.closeTitle')}>
         <Stack gap="sm">
           <NativeSelect label={t('case.closeReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data={CLOSURE_REASONS.map((r) => ({ value: r, label: t(`case.closure.${r}`) }))} />
           {action.error && <Alert color="red" role="alert">{problemMessage(t, action.error)}</Alert>}
@@ -179,7 +179,7 @@ function CaseHeader({ kase }: { kase: Case }) {
           </Group>
         </Stack>
       </Modal>
-      <Modal opened={dialog === 'reopen'} onClose={() => setDialog(null)} title={t('case.reopenTitle')}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={dialog === 'reopen'} onClose={() => setDialog(null)} title={t('case.reopenTitle')}>
         <Stack gap="sm">
           <Text>{t('case.reopenText')}</Text>
           {action.error && <Alert color="red" role="alert">{problemMessage(t, action.error)}</Alert>}

@@ -1,9 +1,9 @@
 import { Alert, Anchor, Button, Checkbox, Group, List, NativeSelect, Radio, SimpleGrid, Stack, Stepper, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { notify } from '../../lib/notify';
 import { useNavigate } from 'react-router';
 import { Page } from '../../components/Page';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -102,8 +102,8 @@ function RegisterForm({ me }: { me: Me }) {
           failed.push(purpose);
         }
       }
-      notifications.show({ color: 'green', title: t('register.done'), message: t('register.doneText', { number: created.caseNumber }) });
-      if (failed.length) notifications.show({ color: 'red', message: t('register.consentsFailed', { purposes: failed.map((p) => t(`consent.purpose.${p}`)).join(', ') }), autoClose: false });
+      notify({ color: 'green', title: t('register.done'), message: t('register.doneText', { number: created.caseNumber }) });
+      if (failed.length) notify({ color: 'red', message: t('register.consentsFailed', { purposes: failed.map((p) => t(`consent.purpose.${p}`)).join(', ') }), sticky: true });
       navigate(`/cases/${created.id}`);
     } catch (e) {
       // Nothing typed is lost: the form keeps every value; the fields the server named are marked.
@@ -130,7 +130,7 @@ function RegisterForm({ me }: { me: Me }) {
           <List spacing="xs">
             {candidates.slice(0, 5).map((d) => (
               <List.Item key={d.case.id}>
-                <Anchor href={`/cases/${d.case.id}`} target="_blank" rel="noopener">
+                <Anchor href={`/cases/${d.case.id}`} target="_blank" rel="noopener" c="blue.9" underline="always">
                   {t('register.openExisting', { name: personName(d.case), number: d.case.caseNumber })}
                 </Anchor>
                 <Text span size="sm" c="gray.8">

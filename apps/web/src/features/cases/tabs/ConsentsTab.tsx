@@ -84,7 +84,7 @@ export function ConsentsTab({ kase }: { kase: Case }) {
         ))}
         {consents.data?.length === 0 && <Text c="gray.7">{t('consent.none')}</Text>}
       </Stack>
-      <Modal opened={withdrawing !== null} onClose={() => setWithdrawing(null)} title={t('consent.withdrawTitle')}>
+      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={withdrawing !== null} onClose={() => setWithdrawing(null)} title={t('consent.withdrawTitle')}>
         <Stack gap="sm">
           <Text>{t('consent.withdrawText', { purpose: withdrawing ? t(`consent.purpose.${withdrawing.purpose}`) : '' })}</Text>
           <Textarea label={t('consent.withdrawReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />

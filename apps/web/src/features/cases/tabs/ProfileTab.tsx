@@ -1,8 +1,8 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { notify } from '../../../lib/notify';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { api } from '../../../lib/api-client';
 import { countryName, formatDay } from '../../../lib/format';
@@ -113,7 +113,7 @@ function ProfileEditor({ data, onDone }: { data: VersionedCase; onDone: () => vo
     if (!Object.keys(patch).length) return onDone();
     try {
       await update.mutateAsync({ patch, etag });
-      notifications.show({ color: 'green', message: t('profile.saved') });
+      notify({ color: 'green', message: t('profile.saved') });
       onDone();
     } catch (e) {
       if (e instanceof Problem && e.code === 'VERSION_CONFLICT') {
