@@ -1,0 +1,26 @@
+import { type Actor, canOn } from '@passerelle/common';
+import type { ReintegrationPlan } from './reintegration.entity.js';
+import { type PlanAction, planTransitionAllowed } from './plan-status.js';
+
+/**
+ * What may be done to a reintegration plan: edit PATCH /reintegration-plans/{id} (and its items
+ * while a draft); submit, approve, reject, complete POST …/{id}/…; visit POST …/{id}/visits.
+ */
+export const PLAN_ACTION_NAMES = ['edit', 'submit', 'approve', 'reject', 'complete', 'visit'] as const;
+export type PlanActionName = (typeof PLAN_ACTION_NAMES)[number];
+
+const RULE: Record<PlanActionName, string> = { edit: 'update', submit: 'submit', approve: 'approve', reject: 'reject', complete: 'complete', visit: 'recordVisit' };
+
+/**
+ * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN: neither the
+ * submitter nor the first approver) and the table (409) ReintegrationService asserts. Left to the
+ * endpoint: a closed case, a plan without planned items, a missing consent (409).
+ */
+export function planActions(actor: Actor, p: ReintegrationPlan): PlanActionName[] {
+  if (!actor.capabilities.includes('reintegration')) return [];
+  return PLAN_ACTION_NAMES.filter((a) => {
+    if (!planTransitionAllowed(p.status, a as PlanAction) || !canOn(actor, RULE[a], 'ReintegrationPlan', p)) return false;
+    if ((a === 'approve' || a === 'reject') && (p.submittedBy === actor.userId || (p.status === 'awaiting_second_approval' && p.firstApprovedBy === actor.userId))) return false;
+    return true;
+  });
+}
