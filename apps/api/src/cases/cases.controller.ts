@@ -27,9 +27,9 @@ import {
   WithdrawDto,
 } from './case.dto.js';
 
-function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
+function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
-  return toCaseResponse(view);
+  return toCaseResponse(view, actor);
 }
 
 const ETAG = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string', maxLength: 12 } } };
@@ -56,7 +56,7 @@ export class CasesController {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
     // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
-    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') });
+    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
   }
 
   @Get()
@@ -66,7 +66,7 @@ export class CasesController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
     const page = await this.cases.list(actor, q, q);
-    return { items: page.items.map(toCaseSummary), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => toCaseSummary(v, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -74,7 +74,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.get(actor, id));
+    return withEtag(reply, await this.cases.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -90,7 +90,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto));
+    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
   }
 
   @Post(':id/assign')
@@ -99,7 +99,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 415)
   async assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: AssignDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.assign(actor, id, dto.userId));
+    return withEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
   }
 
   @Post(':id/close')
@@ -108,7 +108,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409, 415)
   async close(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CloseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.close(actor, id, dto.reason));
+    return withEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
   }
 
   @Post(':id/reopen')
@@ -117,7 +117,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409)
   async reopen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.reopen(actor, id));
+    return withEtag(reply, await this.cases.reopen(actor, id), actor);
   }
 
   @Post(':id/notes')
@@ -155,7 +155,7 @@ export class CasesController {
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
-    return { items: found.map((d) => ({ case: toCaseSummary(d), score: d.score })) };
+    return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
   }
 
   @Post(':id/consents')

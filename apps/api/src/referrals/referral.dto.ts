@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Actor } from '@passerelle/common';
 import {
+  REFERRAL_ACTIONS,
+  referralActions,
+  type ReferralActionName,
   type Alert,
   ALERT_STATUSES,
   type AlertStatus,
@@ -20,6 +24,7 @@ import {
   type Urgency,
 } from '@passerelle/core';
 import { toCaseResponse } from '../cases/case.dto.js';
+import { ApiActions } from '../http/actions.js';
 import { DateOnly } from '../http/codes.js';
 import { iso, NestedEach, OneOf, OneOfEach, Str, Uuid } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -92,6 +97,7 @@ export class ReferralDto {
     description: 'The case as this referral shares it and you may read it (identity always; other sections when listed); null for the receiver once the referral ended or consent was withdrawn',
   })
   case: object | null;
+  @ApiActions(REFERRAL_ACTIONS) actions: ReferralActionName[];
 }
 
 export const toServiceResponse = (s: ServiceRecord) => ({
@@ -106,7 +112,7 @@ export const toServiceResponse = (s: ServiceRecord) => ({
   createdBy: s.createdBy,
 });
 
-export function toReferralResponse(view: ReferralView, now: Date) {
+export function toReferralResponse(view: ReferralView, now: Date, actor: Actor) {
   const r = view.referral;
   return {
     id: r.id,
@@ -129,8 +135,9 @@ export function toReferralResponse(view: ReferralView, now: Date) {
     cancelledAt: iso(r.cancelledAt),
     createdAt: r.createdAt.toISOString(),
     createdBy: r.createdBy,
-    case: view.case ? toCaseResponse(view.case) : null,
+    case: view.case ? toCaseResponse(view.case, actor) : null,
     ...(view.services ? { services: view.services.map(toServiceResponse) } : {}),
+    actions: referralActions(actor, r, { caseShared: view.case !== null }),
   };
 }
 
