@@ -7,7 +7,7 @@
 // stay or return in progress) keeps its own codes and may still answer a listed action.
 // Listed actions succeed and change the world, so later steps meet records in other states.
 import fc from 'fast-check';
-import { CASE_ACTIONS, EXTENSION_ACTIONS, LETTER_ACTIONS, MOVEMENT_ACTIONS, REFERRAL_ACTIONS, RETURN_ACTIONS, type Role, STAY_ACTIONS } from '@passerelle/core';
+import { CASE_ACTIONS, EXTENSION_ACTIONS, LETTER_ACTIONS, MOVEMENT_ACTIONS, PLAN_ACTION_NAMES, REFERRAL_ACTIONS, RETURN_ACTIONS, type Role, STAY_ACTIONS } from '@passerelle/core';
 import { FixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { as, makeOrg, makeUser, RETURN_BODY, type TestOrg, type TestUser } from '../support/factories.js';
 
@@ -20,7 +20,7 @@ const TODAY = '2026-11-23';
 /** Refusals for permission or state: what an unlisted action gets, what a listed one never does. */
 const REFUSED = new Set(['FORBIDDEN', 'CAPABILITY_REQUIRED', 'SELF_APPROVAL_FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT', 'CASE_ANONYMIZED']);
 
-type Kind = 'case' | 'referral' | 'return' | 'stay' | 'extension' | 'movement' | 'letter';
+type Kind = 'case' | 'referral' | 'return' | 'stay' | 'extension' | 'movement' | 'letter' | 'plan';
 interface Rec {
   kind: Kind;
   id: string;
@@ -45,6 +45,7 @@ const VOCABULARY: Record<Kind, readonly string[]> = {
   // edit (adding or removing returns) needs a second approved return to name: left to the movement tests.
   movement: MOVEMENT_ACTIONS.filter((a) => a !== 'edit'),
   letter: LETTER_ACTIONS,
+  plan: PLAN_ACTION_NAMES,
 };
 
 let t: TestApp;
@@ -68,13 +69,17 @@ beforeAll(async () => {
       stays: fc.array(fc.constantFrom('active', 'checked_out', 'pending_by_m1', 'pending_by_cw', 'rejected'), { minLength: 4, maxLength: 4 }),
       letters: fc.array(fc.constantFrom('active', 'revoked'), { minLength: 2, maxLength: 2 }),
       closed: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+      plans: fc.array(
+        fc.record({ status: fc.constantFrom('draft', 'empty', 'submitted', 'approved', 'in_progress', 'rejected'), submitter: fc.constantFrom('m1', 'm2', 'cw'), site: fc.nat(1) }),
+        { minLength: 4, maxLength: 4 },
+      ),
     }),
     { seed: SEED, numRuns: 1 },
   )[0];
 
-  // Organization 0 holds every capability; organization 1 no `return` nor `indulgence_letter` (403 CAPABILITY_REQUIRED).
+  // Organization 0 holds every capability; organization 1 no `return`, `indulgence_letter` nor `reintegration` (403 CAPABILITY_REQUIRED).
   const capabilities = [
-    ['information', 'health', 'shelter', 'return', 'indulgence_letter'],
+    ['information', 'health', 'shelter', 'return', 'indulgence_letter', 'reintegration'],
     ['information', 'health', 'shelter'],
   ] as const;
   for (let o = 0; o < 2; o++) {
@@ -190,6 +195,32 @@ beforeAll(async () => {
     records.push({ kind: 'letter', id: l.body.id, org: 0, caseId: cases[0][k] });
   }
 
+  // Reintegration plans (organization 0): returnee cases of their own (never closed here: a closed case's submit is the endpoint's 409).
+  for (const [k, spec] of rnd.plans.entries()) {
+    const caseId = (
+      await m1
+        .post('/api/v1/cases')
+        .send({
+          siteId: orgs[0].sites[spec.site].id,
+          migrantCategory: 'returnee',
+          identity: { givenName: 'Moussa', familyName: `Keïta ${k}`, sex: 'male', birthYear: 1994, nationality: 'MLI' },
+          consent: { purpose: 'registration', basis: 'consent', method: 'verbal' },
+        })
+        .expect(201)
+    ).body.id as string;
+    await m1.post(`/api/v1/cases/${caseId}/consents`).send({ purpose: 'reintegration', basis: 'consent', method: 'signed' }).expect(201);
+    const id = (await m1.post(`/api/v1/cases/${caseId}/reintegration-plan`).send({ summary: 'Back in Kayes' }).expect(201)).body.id as string;
+    const plans = `/api/v1/reintegration-plans/${id}`;
+    let itemId: string | null = null;
+    if (spec.status !== 'empty') itemId = (await m1.post(`${plans}/items`).send({ type: 'livestock_fattening', description: 'sheep', budgetXof: 300_000 }).expect(201)).body.id;
+    if (['submitted', 'approved', 'in_progress', 'rejected'].includes(spec.status)) await { m1, m2, cw }[spec.submitter].post(`${plans}/submit`).expect(200);
+    const checker = spec.submitter === 'm2' ? m1 : m2;
+    if (['approved', 'in_progress'].includes(spec.status)) await checker.post(`${plans}/approve`).expect(200);
+    if (spec.status === 'rejected') await checker.post(`${plans}/reject`).send({ reason: 'too costly' }).expect(200);
+    if (spec.status === 'in_progress') await m1.post(`${plans}/items/${itemId}/deliver`).send({ deliveredOn: '2026-11-20', evidenceNote: 'receipt signed' }).expect(200);
+    records.push({ kind: 'plan', id, org: 0, caseId });
+  }
+
   // Closed cases: the plain ones (organization 1's cases 3–5 have nothing in progress).
   for (let k = 0; k < 2; k++) if (rnd.closed[k]) await as(t, staff[1].m1).post(`/api/v1/cases/${cases[1][3 + k]}/close`).send({ reason: 'continued_journey' }).expect(200);
 }, 240_000);
@@ -210,6 +241,8 @@ async function read(who: Agent, r: Rec): Promise<Res> {
       return who.get(`/api/v1/movements/${r.id}`);
     case 'letter':
       return who.get(`/api/v1/letters/${r.id}`);
+    case 'plan':
+      return who.get(`/api/v1/reintegration-plans/${r.id}`);
     case 'extension': {
       const res: Res = await who.get(`/api/v1/stays/${r.stayId}`);
       const x = res.status === 200 ? (res.body.extensions as { id: string; actions: string[] }[]).find((e) => e.id === r.id) : undefined;
@@ -281,6 +314,16 @@ function call(who: Agent, r: Rec, action: string, etag: string): Promise<Res> {
       return who.post(`/api/v1/letters/${r.id}/revoke`).send({ reason: 'lost' });
     case 'letter.pdf':
       return who.get(`/api/v1/letters/${r.id}/pdf`);
+    case 'plan.edit':
+      return who.patch(`/api/v1/reintegration-plans/${r.id}`).set('if-match', etag).send({ summary: 'Back in Kayes, with a plan' });
+    case 'plan.submit':
+    case 'plan.approve':
+    case 'plan.complete':
+      return who.post(`/api/v1/reintegration-plans/${r.id}/${action}`);
+    case 'plan.reject':
+      return who.post(`/api/v1/reintegration-plans/${r.id}/reject`).send({ reason: 'too costly' });
+    case 'plan.visit':
+      return who.post(`/api/v1/reintegration-plans/${r.id}/visits`).send({ visitDate: '2026-11-20', visitType: 'follow_up', visitedBy: 'Awa', answers: {} });
     default:
       throw new Error(`no endpoint for ${r.kind}.${action}`);
   }

@@ -294,7 +294,7 @@ export function toItemResponse(i: ReintegrationItem): ItemResponseDto {
   };
 }
 
-export function toPlanSummary(p: ReintegrationPlan, actor: Actor): PlanSummaryDto {
+export function toPlanSummary(p: ReintegrationPlan, actor: Actor, items?: readonly ReintegrationItem[]): PlanSummaryDto {
   const approvals = [
     ...(p.firstApprovedBy && p.firstApprovedAt ? [{ by: p.firstApprovedBy, at: p.firstApprovedAt.toISOString() }] : []),
     ...(p.secondApprovedBy && p.secondApprovedAt ? [{ by: p.secondApprovedBy, at: p.secondApprovedAt.toISOString() }] : []),
@@ -321,7 +321,7 @@ export function toPlanSummary(p: ReintegrationPlan, actor: Actor): PlanSummaryDt
     createdAt: p.createdAt.toISOString(),
     createdBy: p.createdBy,
     updatedAt: p.updatedAt.toISOString(),
-    actions: planActions(actor, p),
+    actions: planActions(actor, p, items),
   };
 }
 
@@ -329,7 +329,7 @@ export function toPlanResponse(v: PlanView, actor: Actor): PlanDto {
   const live = v.items.filter((i) => i.status !== 'cancelled');
   const sum = (d: ReintegrationDimension) => live.filter((i) => i.dimension === d).reduce((s, i) => s + i.budgetXof, 0);
   return {
-    ...toPlanSummary(v.plan, actor),
+    ...toPlanSummary(v.plan, actor, v.items),
     summary: v.plan.summary,
     budgetByDimension: { economic: sum('economic'), social: sum('social'), psychosocial: sum('psychosocial') },
     items: v.items.map(toItemResponse),

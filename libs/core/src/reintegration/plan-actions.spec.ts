@@ -27,6 +27,13 @@ describe('planActions', () => {
     expect(planActions(m, plan('awaiting_second_approval'))).toEqual(['approve', 'reject', 'visit']);
   });
 
+  it('with the items at hand: submitted with a planned item, completed with none left planned', () => {
+    expect(planActions(m, plan('draft'), [{ status: 'cancelled' }])).toEqual(['edit', 'visit']);
+    expect(planActions(m, plan('draft'), [{ status: 'planned' }])).toEqual(['edit', 'submit', 'visit']);
+    expect(planActions(m, plan('in_progress'), [{ status: 'planned' }, { status: 'delivered' }])).toEqual(['visit']);
+    expect(planActions(m, plan('in_progress'), [{ status: 'delivered' }])).toEqual(['complete', 'visit']);
+  });
+
   it('a caseworker never decides; without the capability nothing', () => {
     expect(planActions(actor(['caseworker']), plan('submitted'))).toEqual(['visit']);
     expect(planActions(actor(['manager'], []), plan('draft'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { type Actor, canOn } from '@passerelle/common';
-import type { ReintegrationPlan } from './reintegration.entity.js';
+import type { ReintegrationItem, ReintegrationPlan } from './reintegration.entity.js';
 import { type PlanAction, planTransitionAllowed } from './plan-status.js';
 
 /**
@@ -13,14 +13,19 @@ const RULE: Record<PlanActionName, string> = { edit: 'update', submit: 'submit',
 
 /**
  * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN: neither the
- * submitter nor the first approver) and the table (409) ReintegrationService asserts. Left to the
- * endpoint: a closed case, a plan without planned items, a missing consent (409).
+ * submitter nor the first approver) and the table (409) ReintegrationService asserts. `items`,
+ * when the response holds them (a single plan): a plan is submitted with a planned item and
+ * completed with none left planned (409 CONFLICT); a list row does not know, and the endpoint
+ * keeps its 409. Left to the endpoint: a closed case (409 CONFLICT), a missing consent (409).
  */
-export function planActions(actor: Actor, p: ReintegrationPlan): PlanActionName[] {
+export function planActions(actor: Actor, p: ReintegrationPlan, items?: readonly Pick<ReintegrationItem, 'status'>[]): PlanActionName[] {
   if (!actor.capabilities.includes('reintegration')) return [];
+  const planned = items?.filter((i) => i.status === 'planned').length;
   return PLAN_ACTION_NAMES.filter((a) => {
     if (!planTransitionAllowed(p.status, a as PlanAction) || !canOn(actor, RULE[a], 'ReintegrationPlan', p)) return false;
     if ((a === 'approve' || a === 'reject') && (p.submittedBy === actor.userId || (p.status === 'awaiting_second_approval' && p.firstApprovedBy === actor.userId))) return false;
+    if (a === 'submit' && planned === 0) return false;
+    if (a === 'complete' && planned) return false;
     return true;
   });
 }
