@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Actor } from '@passerelle/common';
 import {
-  CASE_ACTIONS,
+  CASE_ACTION_ENDPOINTS,
   caseActions,
   type CaseActionName,
   caseIdentity,
@@ -202,7 +202,7 @@ export class CaseDto {
   @ApiPropertyOptional({ type: () => SensitiveDto, nullable: true, description: 'Present only for the owning org’s managers, the assigned caseworker, and a receiving organization whose live referral lists it' }) sensitive?: SensitiveDto | null;
   @ApiPropertyOptional({ type: () => HouseholdDto }) household?: HouseholdDto;
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40 }) updatedAt?: string;
-  @ApiActions(CASE_ACTIONS) actions: CaseActionName[];
+  @ApiActions(CASE_ACTION_ENDPOINTS) actions: CaseActionName[];
 }
 
 /** Only the fields the actor may read (the CASL rules): a receiving organization sees its shared view. */

@@ -4,7 +4,7 @@ import type { Actor } from '@passerelle/common';
 import {
   CHECKPOINT_RESULTS,
   type IssueLetterInput,
-  LETTER_ACTIONS,
+  LETTER_ACTION_ENDPOINTS,
   type LetterActionName,
   letterActions,
   LETTER_STATES,
@@ -78,7 +78,7 @@ export class LetterDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40, nullable: true }) revokedAt: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true }) revokedBy: string | null;
   @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true }) revokeReason: string | null;
-  @ApiActions(LETTER_ACTIONS) actions: LetterActionName[];
+  @ApiActions(LETTER_ACTION_ENDPOINTS) actions: LetterActionName[];
 }
 
 export class LetterVerificationDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Actor } from '@passerelle/common';
 import {
-  REFERRAL_ACTIONS,
+  REFERRAL_ACTION_ENDPOINTS,
   referralActions,
   type ReferralActionName,
   type Alert,
@@ -97,7 +97,7 @@ export class ReferralDto {
     description: 'The case as this referral shares it and you may read it (identity always; other sections when listed); null for the receiver once the referral ended or consent was withdrawn',
   })
   case: object | null;
-  @ApiActions(REFERRAL_ACTIONS) actions: ReferralActionName[];
+  @ApiActions(REFERRAL_ACTION_ENDPOINTS) actions: ReferralActionName[];
 }
 
 export const toServiceResponse = (s: ServiceRecord) => ({

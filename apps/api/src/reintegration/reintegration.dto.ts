@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, ValidateBy } from 'class-validator';
 import type { Actor } from '@passerelle/common';
 import {
-  PLAN_ACTION_NAMES,
+  PLAN_ACTION_ENDPOINTS,
   type PlanActionName,
   planActions,
   COMPOSITE_FORMULAS,
@@ -197,7 +197,7 @@ export class PlanSummaryDto {
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true }) createdBy: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
-  @ApiActions(PLAN_ACTION_NAMES) actions: PlanActionName[];
+  @ApiActions(PLAN_ACTION_ENDPOINTS) actions: PlanActionName[];
 }
 export class PlanDto extends PlanSummaryDto {
   @ApiPropertyOptional({ type: String, maxLength: 4000, nullable: true }) summary: string | null;

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize } from 'class-validator';
 import type { Actor } from '@passerelle/common';
 import {
-  MOVEMENT_ACTIONS,
+  MOVEMENT_ACTION_ENDPOINTS,
   type MovementActionName,
   movementActions,
-  RETURN_ACTIONS,
+  RETURN_ACTION_ENDPOINTS,
   type ReturnActionName,
   returnActions,
   type ArriveInput,
@@ -136,7 +136,7 @@ export class ReturnDto {
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) createdBy: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
-  @ApiActions(RETURN_ACTIONS) actions: ReturnActionName[];
+  @ApiActions(RETURN_ACTION_ENDPOINTS) actions: ReturnActionName[];
 }
 
 export class MovementDto {
@@ -153,7 +153,7 @@ export class MovementDto {
   @ApiPropertyOptional({ maxLength: 2000, nullable: true }) cancelReason: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: () => [ReturnDto], maxItems: MAX_MOVEMENT_RETURNS, description: 'On single reads and actions: the returns leaving with it' }) returns?: ReturnDto[];
-  @ApiActions(MOVEMENT_ACTIONS) actions: MovementActionName[];
+  @ApiActions(MOVEMENT_ACTION_ENDPOINTS) actions: MovementActionName[];
 }
 
 export const toReturnResponse = (r: Return, actor: Actor): ReturnDto => ({

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Actor } from '@passerelle/common';
 import {
-  EXTENSION_ACTIONS,
+  EXTENSION_ACTION_ENDPOINTS,
   type ExtensionActionName,
   extensionActions,
-  STAY_ACTIONS,
+  STAY_ACTION_ENDPOINTS,
   type StayActionName,
   stayActions,
   type CheckInInput,
@@ -55,7 +55,7 @@ export class StayExtensionDto {
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40, nullable: true }) decidedAt: string | null;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) decidedBy: string | null;
   @ApiPropertyOptional({ maxLength: 2000, nullable: true }) decisionReason: string | null;
-  @ApiActions(EXTENSION_ACTIONS) actions: ExtensionActionName[];
+  @ApiActions(EXTENSION_ACTION_ENDPOINTS) actions: ExtensionActionName[];
 }
 export class StayDto {
   @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
@@ -73,7 +73,7 @@ export class StayDto {
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) checkedOutBy: string | null;
   @ApiPropertyOptional({ type: () => [StayExtensionDto], maxItems: 1000, description: 'On single reads and actions: the extension requests, oldest first' })
   extensions?: StayExtensionDto[];
-  @ApiActions(STAY_ACTIONS) actions: StayActionName[];
+  @ApiActions(STAY_ACTION_ENDPOINTS) actions: StayActionName[];
 }
 export class ExtensionDecisionDto extends StayExtensionDto {
   @ApiProperty({ type: () => StayDto, description: 'The stay after the decision (expectedCheckOutAt moved on approval)' }) stay: StayDto;

@@ -11,6 +11,20 @@ import { caseTransitionAllowed } from './case-status.js';
  */
 export const CASE_ACTIONS = ['edit', 'assign', 'close', 'reopen', 'note', 'consent', 'screen', 'refer', 'letter', 'return', 'readSensitive'] as const;
 export type CaseActionName = (typeof CASE_ACTIONS)[number];
+/** The endpoint each action names (for the OpenAPI description and the app). */
+export const CASE_ACTION_ENDPOINTS: Record<CaseActionName, string> = {
+  edit: 'PATCH /cases/{id}',
+  assign: 'POST /cases/{id}/assign',
+  close: 'POST /cases/{id}/close',
+  reopen: 'POST /cases/{id}/reopen',
+  note: 'POST /cases/{id}/notes',
+  consent: 'POST /cases/{id}/consents, POST /cases/{id}/consents/{consentId}/withdraw',
+  screen: 'POST /cases/{id}/screenings',
+  refer: 'POST /cases/{id}/referrals',
+  letter: 'POST /cases/{id}/letters',
+  return: 'POST /cases/{id}/returns',
+  readSensitive: 'GET /cases/{id} shows the sensitive section',
+};
 
 /** The columns the actions are judged on: a list row has them all. */
 export type CaseActionSubject = Pick<Case, 'owningOrganizationId' | 'siteId' | 'assignedTo' | 'status' | 'anonymizedAt'> & Partial<Pick<Case, 'sharedWith' | 'sharedSections'>>;

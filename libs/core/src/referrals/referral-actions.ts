@@ -8,6 +8,13 @@ import { type ReferralAction, referralTransitionAllowed } from './referral-statu
  */
 export const REFERRAL_ACTIONS = ['accept', 'decline', 'complete', 'cancel', 'recordService'] as const;
 export type ReferralActionName = (typeof REFERRAL_ACTIONS)[number];
+export const REFERRAL_ACTION_ENDPOINTS: Record<ReferralActionName, string> = {
+  accept: 'POST /referrals/{id}/accept',
+  decline: 'POST /referrals/{id}/decline',
+  complete: 'POST /referrals/{id}/complete',
+  cancel: 'POST /referrals/{id}/cancel',
+  recordService: 'POST /cases/{caseId}/services with referralId',
+};
 
 export interface ReferralActionContext {
   /** The case is shared with the actor through this referral now (ReferralView.case ≠ null): a withdrawn consent ends it. */

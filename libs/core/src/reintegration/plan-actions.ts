@@ -8,6 +8,14 @@ import { type PlanAction, planTransitionAllowed } from './plan-status.js';
  */
 export const PLAN_ACTION_NAMES = ['edit', 'submit', 'approve', 'reject', 'complete', 'visit'] as const;
 export type PlanActionName = (typeof PLAN_ACTION_NAMES)[number];
+export const PLAN_ACTION_ENDPOINTS: Record<PlanActionName, string> = {
+  edit: 'PATCH /reintegration-plans/{id}, POST /reintegration-plans/{id}/items, PATCH /reintegration-plans/{id}/items/{itemId}',
+  submit: 'POST /reintegration-plans/{id}/submit',
+  approve: 'POST /reintegration-plans/{id}/approve',
+  reject: 'POST /reintegration-plans/{id}/reject',
+  complete: 'POST /reintegration-plans/{id}/complete',
+  visit: 'POST /reintegration-plans/{id}/visits',
+};
 
 const RULE: Record<PlanActionName, string> = { edit: 'update', submit: 'submit', approve: 'approve', reject: 'reject', complete: 'complete', visit: 'recordVisit' };
 

@@ -9,10 +9,25 @@ import { type MovementAction, movementTransitionAllowed, type ReturnAction, retu
  */
 export const RETURN_ACTIONS = ['editPlan', 'editTravel', 'submit', 'approve', 'reject', 'depart', 'arrive', 'cancel'] as const;
 export type ReturnActionName = (typeof RETURN_ACTIONS)[number];
+export const RETURN_ACTION_ENDPOINTS: Record<ReturnActionName, string> = {
+  editPlan: 'PATCH /returns/{id} (destination, mode, pocket money)',
+  editTravel: 'PATCH /returns/{id} (travel document, legs, escort)',
+  submit: 'POST /returns/{id}/submit',
+  approve: 'POST /returns/{id}/approve',
+  reject: 'POST /returns/{id}/reject',
+  depart: 'POST /returns/{id}/depart',
+  arrive: 'POST /returns/{id}/arrive',
+  cancel: 'POST /returns/{id}/cancel',
+};
 
 /** What may be done to a movement: edit (add or remove returns), depart, cancel POST /movements/{id}/…. */
 export const MOVEMENT_ACTIONS = ['edit', 'depart', 'cancel'] as const;
 export type MovementActionName = (typeof MOVEMENT_ACTIONS)[number];
+export const MOVEMENT_ACTION_ENDPOINTS: Record<MovementActionName, string> = {
+  edit: 'POST /movements/{id}/returns, DELETE /movements/{id}/returns/{returnId}',
+  depart: 'POST /movements/{id}/depart',
+  cancel: 'POST /movements/{id}/cancel',
+};
 
 /** The CASL action each return action is checked with (ReturnsService). */
 const RETURN_RULE: Record<ReturnActionName, string> = {

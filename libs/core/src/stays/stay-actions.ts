@@ -5,10 +5,15 @@ import { extensionTransitionAllowed, stayTransitionAllowed } from './stay-status
 /** What may be done to a stay: checkOut POST /stays/{id}/check-out; requestExtension POST /stays/{id}/extensions. */
 export const STAY_ACTIONS = ['checkOut', 'requestExtension'] as const;
 export type StayActionName = (typeof STAY_ACTIONS)[number];
+export const STAY_ACTION_ENDPOINTS: Record<StayActionName, string> = { checkOut: 'POST /stays/{id}/check-out', requestExtension: 'POST /stays/{id}/extensions' };
 
 /** What may be done to an extension request: approve, reject POST /stays/{id}/extensions/{extId}/…. */
 export const EXTENSION_ACTIONS = ['approve', 'reject'] as const;
 export type ExtensionActionName = (typeof EXTENSION_ACTIONS)[number];
+export const EXTENSION_ACTION_ENDPOINTS: Record<ExtensionActionName, string> = {
+  approve: 'POST /stays/{id}/extensions/{extId}/approve',
+  reject: 'POST /stays/{id}/extensions/{extId}/reject',
+};
 
 /**
  * The rules (403) and the tables (409) StaysService asserts, in memory. `extensions`, when the
