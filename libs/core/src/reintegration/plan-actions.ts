@@ -20,6 +20,16 @@ export const PLAN_ACTION_ENDPOINTS: Record<PlanActionName, string> = {
 const RULE: Record<PlanActionName, string> = { edit: 'update', submit: 'submit', approve: 'approve', reject: 'reject', complete: 'complete', visit: 'recordVisit' };
 
 /**
+ * Maker-checker (issue 10): neither the submitter nor, awaiting the second approval, the first
+ * approver decides; ReintegrationService asserts this very test (403 SELF_APPROVAL_FORBIDDEN).
+ */
+export function makerOf(actor: Actor, p: Pick<ReintegrationPlan, 'status' | 'submittedBy' | 'firstApprovedBy'>): 'submitter' | 'first_approver' | null {
+  if (p.submittedBy !== null && p.submittedBy === actor.userId) return 'submitter';
+  if (p.status === 'awaiting_second_approval' && p.firstApprovedBy === actor.userId) return 'first_approver';
+  return null;
+}
+
+/**
  * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN: neither the
  * submitter nor the first approver) and the table (409) ReintegrationService asserts. `items`,
  * when the response holds them (a single plan): a plan is submitted with a planned item and
@@ -31,7 +41,7 @@ export function planActions(actor: Actor, p: ReintegrationPlan, items?: readonly
   const planned = items?.filter((i) => i.status === 'planned').length;
   return PLAN_ACTION_NAMES.filter((a) => {
     if (!planTransitionAllowed(p.status, a as PlanAction) || !canOn(actor, RULE[a], 'ReintegrationPlan', p)) return false;
-    if ((a === 'approve' || a === 'reject') && (p.submittedBy === actor.userId || (p.status === 'awaiting_second_approval' && p.firstApprovedBy === actor.userId))) return false;
+    if ((a === 'approve' || a === 'reject') && makerOf(actor, p)) return false;
     if (a === 'submit' && planned === 0) return false;
     if (a === 'complete' && planned) return false;
     return true;

@@ -41,6 +41,9 @@ const RETURN_RULE: Record<ReturnActionName, string> = {
   cancel: 'cancel',
 };
 
+/** Maker-checker (DESIGN §2, §6): the submitter never approves nor rejects; ReturnsService asserts this very test. */
+export const isOwnSubmission = (actor: Actor, r: Pick<Return, 'submittedBy'>): boolean => r.submittedBy !== null && r.submittedBy === actor.userId;
+
 /**
  * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN) and the table
  * (409) ReturnsService asserts, in memory; and a return in a movement departs with it (409). Left
@@ -51,7 +54,7 @@ export function returnActions(actor: Actor, r: Return): ReturnActionName[] {
   if (!actor.capabilities.includes('return')) return [];
   const allowed = (a: ReturnActionName) => {
     if (!returnTransitionAllowed(r.status, a as ReturnAction) || !canOn(actor, RETURN_RULE[a], 'Return', r)) return false;
-    if ((a === 'approve' || a === 'reject') && r.submittedBy === actor.userId) return false;
+    if ((a === 'approve' || a === 'reject') && isOwnSubmission(actor, r)) return false;
     if (a === 'depart' && r.movementId) return false;
     return true;
   };

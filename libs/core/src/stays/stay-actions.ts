@@ -29,9 +29,12 @@ export function stayActions(actor: Actor, s: Stay, extensions?: readonly Pick<St
   return STAY_ACTIONS.filter((a) => out[a]);
 }
 
-/** Maker-checker (DESIGN §5): never the requester; and only while the request is pending and its stay active. */
+/** Maker-checker (DESIGN §5): the requester never decides; StaysService asserts this very test. */
+export const isOwnRequest = (actor: Actor, x: Pick<StayExtension, 'requestedBy'>): boolean => x.requestedBy === actor.userId;
+
+/** Maker-checker; and only while the request is pending and its stay active. */
 export function extensionActions(actor: Actor, x: StayExtension, stay?: Pick<Stay, 'status'>): ExtensionActionName[] {
-  if (x.requestedBy === actor.userId) return [];
+  if (isOwnRequest(actor, x)) return [];
   if (stay && !stayTransitionAllowed(stay.status, 'extend')) return [];
   return EXTENSION_ACTIONS.filter((a) => extensionTransitionAllowed(x.status, a) && canOn(actor, a, 'StayExtension', x));
 }
