@@ -454,7 +454,7 @@ describe('GET /referrals', () => {
     expect(incomingB.items.find((i: { id: string }) => i.id === mine[0].id).case.identity.familyName).toBe('Koné');
     // A list row shows its case's identity (and vulnerabilities when shared), never another section.
     for (const row of incomingB.items as { case: Record<string, unknown> | null }[]) {
-      expect(Object.keys(row.case ?? {}).filter((k) => !['id', 'caseNumber', 'status', 'owningOrganizationId', 'registeredAt', 'identity', 'vulnerabilities'].includes(k))).toEqual([]);
+      expect(Object.keys(row.case ?? {}).filter((k) => !['id', 'caseNumber', 'status', 'owningOrganizationId', 'registeredAt', 'identity', 'vulnerabilities', 'actions'].includes(k))).toEqual([]);
     }
     const outgoingRows = (await as(t, u.mgrA).get(`${REFERRALS}?direction=outgoing&limit=200`).expect(200)).body.items as { case: Record<string, unknown> }[];
     for (const row of outgoingRows) expect(Object.keys(row.case).filter((k) => ['contact', 'documents', 'journey', 'household', 'sensitive', 'siteId', 'assignedTo'].includes(k))).toEqual([]);

@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Actor } from '@passerelle/common';
 import {
+  CASE_ACTION_ENDPOINTS,
+  caseActions,
+  type CaseActionName,
   caseIdentity,
   type Case,
   type CaseNote,
@@ -37,6 +41,7 @@ import {
   VULNERABILITIES,
   type Vulnerability,
 } from '@passerelle/core';
+import { ApiActions } from '../http/actions.js';
 import { Country, Currency, DateOnly, Languages } from '../http/codes.js';
 import { Bool, Int, Nested, NestedEach, OneOf, OneOfEach, Str, Strs, Uuid, Uuids } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -209,10 +214,11 @@ export class CaseDto {
   @ApiPropertyOptional({ type: () => SensitiveDto, nullable: true, description: 'Present only for the owning org’s managers, the assigned caseworker, and a receiving organization whose live referral lists it' }) sensitive?: SensitiveDto | null;
   @ApiPropertyOptional({ type: () => HouseholdDto }) household?: HouseholdDto;
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40 }) updatedAt?: string;
+  @ApiActions(CASE_ACTION_ENDPOINTS) actions: CaseActionName[];
 }
 
 /** Only the fields the actor may read (the CASL rules): a receiving organization sees its shared view. */
-export function toCaseResponse(view: CaseView): CaseDto {
+export function toCaseResponse(view: CaseView, actor: Actor): CaseDto {
   const c = view.case;
   const has = (f: CaseField) => view.fields.includes(f);
   return {
@@ -232,13 +238,14 @@ export function toCaseResponse(view: CaseView): CaseDto {
     ...(has('vulnerabilities') ? { vulnerabilities: c.vulnerabilities } : {}),
     ...(has('sensitive') ? { sensitive: view.sensitive ?? null } : {}),
     ...(has('household') ? { household: c.household, householdId: c.householdId } : {}),
+    actions: caseActions(actor, c),
   } as CaseDto;
 }
 
 export const identityOf = (c: Case): IdentityDto => caseIdentity(c);
 
 /** List rows: identity, status and vulnerability flags (when readable), never the other sections (data minimization). */
-export const toCaseSummary = (view: CaseView): CaseSummaryDto => {
+export const toCaseSummary = (view: CaseView, actor: Actor): CaseSummaryDto => {
   const c = view.case;
   return {
     id: c.id,
@@ -250,6 +257,7 @@ export const toCaseSummary = (view: CaseView): CaseSummaryDto => {
     ...(view.fields.includes('record') ? { siteId: c.siteId, assignedTo: c.assignedTo } : {}),
     identity: identityOf(c),
     ...(view.fields.includes('vulnerabilities') ? { vulnerabilities: c.vulnerabilityFlags } : {}),
+    actions: caseActions(actor, c),
   };
 };
 
@@ -341,6 +349,7 @@ export class CaseSummaryDto {
   @ApiProperty({ type: () => IdentityDto }) identity: IdentityDto;
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...VULNERABILITIES] }, maxItems: VULNERABILITIES.length, description: 'The flags, when you may read them' })
   vulnerabilities?: Vulnerability[];
+  @ApiActions(CASE_ACTION_ENDPOINTS) actions: CaseActionName[];
 }
 export class DuplicateDto {
   @ApiProperty({ type: () => CaseSummaryDto }) case: CaseSummaryDto;

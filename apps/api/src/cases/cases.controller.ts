@@ -36,9 +36,9 @@ import {
   WithdrawDto,
 } from './case.dto.js';
 
-function withEtag(reply: FastifyReply, view: CaseView): CaseDto {
+function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
-  return toCaseResponse(view);
+  return toCaseResponse(view, actor);
 }
 
 @ApiTags('cases')
@@ -63,7 +63,7 @@ export class CasesController {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
     // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
-    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') });
+    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
   }
 
   @Get()
@@ -73,7 +73,7 @@ export class CasesController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseQueryDto) {
     const page = await this.cases.list(actor, q, q);
-    return { items: page.items.map(toCaseSummary), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => toCaseSummary(v, actor)), nextCursor: page.nextCursor };
   }
 
   @Post('duplicate-check')
@@ -87,7 +87,7 @@ export class CasesController {
   @ApiProblems(400, 403, 415)
   async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
     const found = await this.cases.duplicateCandidates(actor, dto);
-    return { items: found.map((d) => ({ case: toCaseSummary(d), score: d.score })) };
+    return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
   }
 
   @Get(':id')
@@ -95,7 +95,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.get(actor, id));
+    return withEtag(reply, await this.cases.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -111,7 +111,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto));
+    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
   }
 
   @Post(':id/assign')
@@ -120,7 +120,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 415)
   async assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: AssignDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.assign(actor, id, dto.userId));
+    return withEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
   }
 
   @Post(':id/close')
@@ -129,7 +129,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409, 415)
   async close(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CloseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.close(actor, id, dto.reason));
+    return withEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
   }
 
   @Post(':id/reopen')
@@ -138,7 +138,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409)
   async reopen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.reopen(actor, id));
+    return withEtag(reply, await this.cases.reopen(actor, id), actor);
   }
 
   @Post(':id/notes')
@@ -176,7 +176,7 @@ export class CasesController {
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
-    return { items: found.map((d) => ({ case: toCaseSummary(d), score: d.score })) };
+    return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
   }
 
   @Post(':id/consents')

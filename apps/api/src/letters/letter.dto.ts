@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { CHECKPOINT_RESULTS, type IssueLetterInput, LETTER_STATES, type LetterState, type LetterView, MAX_VALIDITY_DAYS } from '@passerelle/core';
+import type { Actor } from '@passerelle/common';
+import {
+  CHECKPOINT_RESULTS,
+  type IssueLetterInput,
+  LETTER_ACTION_ENDPOINTS,
+  type LetterActionName,
+  letterActions,
+  LETTER_STATES,
+  type LetterState,
+  type LetterView,
+  MAX_VALIDITY_DAYS,
+} from '@passerelle/core';
+import { ApiActions } from '../http/actions.js';
 import { DateOnly } from '../http/codes.js';
 import { iso, Nested, OneOf, Str, Strs } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -66,6 +78,7 @@ export class LetterDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 40, nullable: true }) revokedAt: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true }) revokedBy: string | null;
   @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true }) revokeReason: string | null;
+  @ApiActions(LETTER_ACTION_ENDPOINTS) actions: LetterActionName[];
 }
 
 export class LetterVerificationDto {
@@ -90,7 +103,7 @@ export class JwksDto {
   @ApiProperty({ type: [JwkDto], maxItems: 20 }) keys: JwkDto[];
 }
 
-export function toLetterResponse(v: LetterView): LetterDto {
+export function toLetterResponse(v: LetterView, actor: Actor): LetterDto {
   const l = v.letter;
   return {
     id: l.id,
@@ -114,5 +127,6 @@ export function toLetterResponse(v: LetterView): LetterDto {
     revokedAt: iso(l.revokedAt),
     revokedBy: l.revokedBy,
     revokeReason: l.revokeReason,
+    actions: letterActions(actor, l),
   };
 }

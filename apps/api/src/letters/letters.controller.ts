@@ -30,7 +30,7 @@ export class CaseLettersController {
   @ApiCreatedResponse({ type: LetterDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   issue(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: IssueLetterDto) {
-    return this.letters.issue(actor, id, dto).then(toLetterResponse);
+    return this.letters.issue(actor, id, dto).then((v) => toLetterResponse(v, actor));
   }
 
   @Get(':id/letters')
@@ -40,7 +40,7 @@ export class CaseLettersController {
   @ApiProblems(400, 404)
   async list(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.letters.listForCase(actor, id, q);
-    return { items: page.items.map(toLetterResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => toLetterResponse(v, actor)), nextCursor: page.nextCursor };
   }
 }
 
@@ -56,7 +56,7 @@ export class LettersController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: LetterQueryDto) {
     const page = await this.letters.list(actor, q, q);
-    return { items: page.items.map(toLetterResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => toLetterResponse(v, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -65,7 +65,7 @@ export class LettersController {
   @ApiOkResponse({ type: LetterDto })
   @ApiProblems(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.letters.get(actor, id).then(toLetterResponse);
+    return this.letters.get(actor, id).then((v) => toLetterResponse(v, actor));
   }
 
   @Get(':id/pdf')
@@ -86,7 +86,7 @@ export class LettersController {
   @ApiOkResponse({ type: LetterDto })
   @ApiProblems(400, 403, 404, 409, 415)
   revoke(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
-    return this.letters.revoke(actor, id, dto.reason).then(toLetterResponse);
+    return this.letters.revoke(actor, id, dto.reason).then((v) => toLetterResponse(v, actor));
   }
 }
 

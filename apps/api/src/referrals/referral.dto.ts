@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Actor } from '@passerelle/common';
 import {
+  REFERRAL_ACTION_ENDPOINTS,
+  referralActions,
+  type ReferralActionName,
   type Alert,
   ALERT_STATUSES,
   ALERT_TYPES,
@@ -23,6 +27,7 @@ import {
   type Urgency,
 } from '@passerelle/core';
 import { toCaseResponse } from '../cases/case.dto.js';
+import { ApiActions } from '../http/actions.js';
 import { DateOnly } from '../http/codes.js';
 import { iso, NestedEach, OneOf, OneOfEach, Str, Uuid } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -95,6 +100,7 @@ export class ReferralDto {
     description: 'The case as this referral shares it and you may read it (identity always; other sections when listed); null for the receiver once the referral ended or consent was withdrawn',
   })
   case: object | null;
+  @ApiActions(REFERRAL_ACTION_ENDPOINTS) actions: ReferralActionName[];
 }
 
 export const toServiceResponse = (s: ServiceRecord): ServiceRecordDto => ({
@@ -109,7 +115,7 @@ export const toServiceResponse = (s: ServiceRecord): ServiceRecordDto => ({
   createdBy: s.createdBy,
 });
 
-export function toReferralResponse(view: ReferralView, now: Date) {
+export function toReferralResponse(view: ReferralView, now: Date, actor: Actor) {
   const r = view.referral;
   return {
     id: r.id,
@@ -132,8 +138,9 @@ export function toReferralResponse(view: ReferralView, now: Date) {
     cancelledAt: iso(r.cancelledAt),
     createdAt: r.createdAt.toISOString(),
     createdBy: r.createdBy,
-    case: view.case ? toCaseResponse(view.case) : null,
+    case: view.case ? toCaseResponse(view.case, actor) : null,
     ...(view.services ? { services: view.services.map(toServiceResponse) } : {}),
+    actions: referralActions(actor, r, { caseShared: view.case !== null }),
   };
 }
 

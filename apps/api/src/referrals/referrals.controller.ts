@@ -37,7 +37,7 @@ export class CaseReferralsController {
   @ApiCreatedResponse({ type: ReferralDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   create(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CreateReferralDto) {
-    return this.referrals.create(actor, id, dto).then((v) => this.out(v));
+    return this.referrals.create(actor, id, dto).then((v) => this.out(v, actor));
   }
 
   @Get(':id/referrals')
@@ -47,7 +47,7 @@ export class CaseReferralsController {
   @ApiProblems(400, 404)
   async list(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.referrals.listForCase(actor, id, q);
-    return { items: page.items.map((v) => this.out(v)), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => this.out(v, actor)), nextCursor: page.nextCursor };
   }
 
   @Post(':id/services')
@@ -69,8 +69,8 @@ export class CaseReferralsController {
     return { items: page.items.map(toServiceResponse), nextCursor: page.nextCursor };
   }
 
-  private out(v: ReferralView) {
-    return toReferralResponse(v, this.clock.now());
+  private out(v: ReferralView, actor: Actor) {
+    return toReferralResponse(v, this.clock.now(), actor);
   }
 }
 
@@ -89,7 +89,7 @@ export class ReferralsController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: ReferralQueryDto) {
     const page = await this.referrals.list(actor, { ...q, overdue: q.overdue === undefined ? undefined : q.overdue === 'true' }, q);
-    return { items: page.items.map((v) => this.out(v)), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => this.out(v, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -98,7 +98,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.referrals.get(actor, id).then((v) => this.out(v));
+    return this.referrals.get(actor, id).then((v) => this.out(v, actor));
   }
 
   @Post(':id/accept')
@@ -107,7 +107,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 403, 404, 409)
   accept(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.referrals.accept(actor, id).then((v) => this.out(v));
+    return this.referrals.accept(actor, id).then((v) => this.out(v, actor));
   }
 
   @Post(':id/decline')
@@ -116,7 +116,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 403, 404, 409, 415)
   decline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
-    return this.referrals.decline(actor, id, dto.reason).then((v) => this.out(v));
+    return this.referrals.decline(actor, id, dto.reason).then((v) => this.out(v, actor));
   }
 
   @Post(':id/complete')
@@ -126,7 +126,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   complete(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CompleteReferralDto) {
-    return this.referrals.complete(actor, id, dto).then((v) => this.out(v));
+    return this.referrals.complete(actor, id, dto).then((v) => this.out(v, actor));
   }
 
   @Post(':id/cancel')
@@ -135,11 +135,11 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   @ApiProblems(400, 403, 404, 409, 415)
   cancel(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
-    return this.referrals.cancel(actor, id, dto.reason).then((v) => this.out(v));
+    return this.referrals.cancel(actor, id, dto.reason).then((v) => this.out(v, actor));
   }
 
-  private out(v: ReferralView) {
-    return toReferralResponse(v, this.clock.now());
+  private out(v: ReferralView, actor: Actor) {
+    return toReferralResponse(v, this.clock.now(), actor);
   }
 }
 

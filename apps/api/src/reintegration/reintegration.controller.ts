@@ -46,12 +46,12 @@ function expectedVersion(ifMatch: string | undefined): number {
   return Number(m[1]);
 }
 
-function withEtag(reply: FastifyReply, view: PlanView): PlanDto {
+function withEtag(reply: FastifyReply, view: PlanView, actor: Actor): PlanDto {
   reply.header('etag', `"${view.plan.version}"`);
-  return toPlanResponse(view);
+  return toPlanResponse(view, actor);
 }
 
-const itemChange = (v: PlanView & { item: Parameters<typeof toItemResponse>[0] }) => ({ ...toItemResponse(v.item), plan: toPlanResponse(v) });
+const itemChange = (v: PlanView & { item: Parameters<typeof toItemResponse>[0] }, actor: Actor) => ({ ...toItemResponse(v.item), plan: toPlanResponse(v, actor) });
 
 /** A case's reintegration plan and scores (DESIGN §6, issue 10). */
 @ApiTags('reintegration')
@@ -72,7 +72,7 @@ export class CaseReintegrationController {
   async create(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CreatePlanDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.reintegration.create(actor, id, dto);
     reply.header('location', `/api/v1/reintegration-plans/${view.plan.id}`);
-    return withEtag(reply, view);
+    return withEtag(reply, view, actor);
   }
 
   @Get(':id/reintegration-plan')
@@ -81,7 +81,7 @@ export class CaseReintegrationController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.getForCase(actor, id));
+    return withEtag(reply, await this.reintegration.getForCase(actor, id), actor);
   }
 
   @Get(':id/reintegration-scores')
@@ -106,7 +106,7 @@ export class ReintegrationPlansController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: PlanQueryDto) {
     const page = await this.reintegration.list(actor, q, q);
-    return { items: page.items.map(toPlanSummary), nextCursor: page.nextCursor };
+    return { items: page.items.map((p) => toPlanSummary(p, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -115,7 +115,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.get(actor, id));
+    return withEtag(reply, await this.reintegration.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -125,7 +125,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 403, 404, 409, 412, 415, 428)
   async update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdatePlanDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.update(actor, id, expectedVersion(ifMatch), dto));
+    return withEtag(reply, await this.reintegration.update(actor, id, expectedVersion(ifMatch), dto), actor);
   }
 
   @Post(':id/items')
@@ -135,7 +135,7 @@ export class ReintegrationPlansController {
   @ApiCreatedResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   addItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ItemDto) {
-    return this.reintegration.addItem(actor, id, dto).then(itemChange);
+    return this.reintegration.addItem(actor, id, dto).then((v) => itemChange(v, actor));
   }
 
   @Patch(':id/items/:itemId')
@@ -144,7 +144,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   updateItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: UpdateItemDto) {
-    return this.reintegration.updateItem(actor, id, itemId, dto).then(itemChange);
+    return this.reintegration.updateItem(actor, id, itemId, dto).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/items/:itemId/deliver')
@@ -154,7 +154,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   deliver(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: DeliverItemDto) {
-    return this.reintegration.deliverItem(actor, id, itemId, dto).then(itemChange);
+    return this.reintegration.deliverItem(actor, id, itemId, dto).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/items/:itemId/cancel')
@@ -164,7 +164,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   cancelItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: ReasonDto) {
-    return this.reintegration.cancelItem(actor, id, itemId, dto.reason).then(itemChange);
+    return this.reintegration.cancelItem(actor, id, itemId, dto.reason).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/submit')
@@ -177,7 +177,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiProblems(400, 403, 404, 409)
   submit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.reintegration.submit(actor, id).then(toPlanResponse);
+    return this.reintegration.submit(actor, id).then((v) => toPlanResponse(v, actor));
   }
 
   @Post(':id/approve')
@@ -190,7 +190,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiProblems(400, 403, 404, 409)
   approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.reintegration.approve(actor, id).then(toPlanResponse);
+    return this.reintegration.approve(actor, id).then((v) => toPlanResponse(v, actor));
   }
 
   @Post(':id/reject')
@@ -200,7 +200,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiProblems(400, 403, 404, 409, 415)
   reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
-    return this.reintegration.reject(actor, id, dto.reason).then(toPlanResponse);
+    return this.reintegration.reject(actor, id, dto.reason).then((v) => toPlanResponse(v, actor));
   }
 
   @Post(':id/complete')
@@ -210,7 +210,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiProblems(400, 403, 404, 409)
   complete(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.reintegration.complete(actor, id).then(toPlanResponse);
+    return this.reintegration.complete(actor, id).then((v) => toPlanResponse(v, actor));
   }
 
   @Post(':id/visits')

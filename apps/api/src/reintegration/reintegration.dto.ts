@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, ValidateBy } from 'class-validator';
+import type { Actor } from '@passerelle/common';
 import {
+  PLAN_ACTION_ENDPOINTS,
+  type PlanActionName,
+  planActions,
   COMPOSITE_FORMULAS,
   type CreatePlanInput,
   type DeliverItemInput,
@@ -25,6 +29,7 @@ import {
   type VisitInput,
   type VisitType,
 } from '@passerelle/core';
+import { ApiActions } from '../http/actions.js';
 import { DateOnly } from '../http/codes.js';
 import { Bool, Int, iso, OneOf, Str, Uuid } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -192,6 +197,7 @@ export class PlanSummaryDto {
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: String, format: 'uuid', maxLength: 36, nullable: true }) createdBy: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
+  @ApiActions(PLAN_ACTION_ENDPOINTS) actions: PlanActionName[];
 }
 export class PlanDto extends PlanSummaryDto {
   @ApiPropertyOptional({ type: String, maxLength: 4000, nullable: true }) summary: string | null;
@@ -288,7 +294,7 @@ export function toItemResponse(i: ReintegrationItem): ItemResponseDto {
   };
 }
 
-export function toPlanSummary(p: ReintegrationPlan): PlanSummaryDto {
+export function toPlanSummary(p: ReintegrationPlan, actor: Actor, items?: readonly ReintegrationItem[]): PlanSummaryDto {
   const approvals = [
     ...(p.firstApprovedBy && p.firstApprovedAt ? [{ by: p.firstApprovedBy, at: p.firstApprovedAt.toISOString() }] : []),
     ...(p.secondApprovedBy && p.secondApprovedAt ? [{ by: p.secondApprovedBy, at: p.secondApprovedAt.toISOString() }] : []),
@@ -315,14 +321,15 @@ export function toPlanSummary(p: ReintegrationPlan): PlanSummaryDto {
     createdAt: p.createdAt.toISOString(),
     createdBy: p.createdBy,
     updatedAt: p.updatedAt.toISOString(),
+    actions: planActions(actor, p, items),
   };
 }
 
-export function toPlanResponse(v: PlanView): PlanDto {
+export function toPlanResponse(v: PlanView, actor: Actor): PlanDto {
   const live = v.items.filter((i) => i.status !== 'cancelled');
   const sum = (d: ReintegrationDimension) => live.filter((i) => i.dimension === d).reduce((s, i) => s + i.budgetXof, 0);
   return {
-    ...toPlanSummary(v.plan),
+    ...toPlanSummary(v.plan, actor, v.items),
     summary: v.plan.summary,
     budgetByDimension: { economic: sum('economic'), social: sum('social'), psychosocial: sum('psychosocial') },
     items: v.items.map(toItemResponse),

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize } from 'class-validator';
+import type { Actor } from '@passerelle/common';
 import {
+  MOVEMENT_ACTION_ENDPOINTS,
+  type MovementActionName,
+  movementActions,
+  RETURN_ACTION_ENDPOINTS,
+  type ReturnActionName,
+  returnActions,
   type ArriveInput,
   type CreateMovementInput,
   type CreateReturnInput,
@@ -20,6 +27,7 @@ import {
   type TravelDocumentType,
   type UpdateReturnInput,
 } from '@passerelle/core';
+import { ApiActions } from '../http/actions.js';
 import { Country, DateOnly } from '../http/codes.js';
 import { Bool, DateTime, Int, iso, Nested, NestedEach, OneOf, Str, Strs, Uuid, Uuids } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
@@ -128,6 +136,7 @@ export class ReturnDto {
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) createdBy: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) updatedAt: string;
+  @ApiActions(RETURN_ACTION_ENDPOINTS) actions: ReturnActionName[];
 }
 
 export class MovementDto {
@@ -144,9 +153,10 @@ export class MovementDto {
   @ApiPropertyOptional({ maxLength: 2000, nullable: true }) cancelReason: string | null;
   @ApiProperty({ format: 'date-time', maxLength: 40 }) createdAt: string;
   @ApiPropertyOptional({ type: () => [ReturnDto], maxItems: MAX_MOVEMENT_RETURNS, description: 'On single reads and actions: the returns leaving with it' }) returns?: ReturnDto[];
+  @ApiActions(MOVEMENT_ACTION_ENDPOINTS) actions: MovementActionName[];
 }
 
-export const toReturnResponse = (r: Return): ReturnDto => ({
+export const toReturnResponse = (r: Return, actor: Actor): ReturnDto => ({
   id: r.id,
   caseId: r.caseId,
   caseNumber: r.caseNumber,
@@ -175,9 +185,10 @@ export const toReturnResponse = (r: Return): ReturnDto => ({
   createdAt: r.createdAt.toISOString(),
   createdBy: r.createdBy,
   updatedAt: r.updatedAt.toISOString(),
+  actions: returnActions(actor, r),
 });
 
-export const toMovementResponse = (m: Movement, returns?: Return[]): MovementDto => ({
+export const toMovementResponse = (m: Movement, actor: Actor, returns?: Return[]): MovementDto => ({
   id: m.id,
   reference: m.reference,
   organizationId: m.owningOrganizationId,
@@ -190,7 +201,8 @@ export const toMovementResponse = (m: Movement, returns?: Return[]): MovementDto
   cancelledAt: iso(m.cancelledAt),
   cancelReason: m.cancelReason,
   createdAt: m.createdAt.toISOString(),
-  ...(returns ? { returns: returns.map(toReturnResponse) } : {}),
+  ...(returns ? { returns: returns.map((r) => toReturnResponse(r, actor)) } : {}),
+  actions: movementActions(actor, m, returns),
 });
 
-export const toMovementViewResponse = (v: MovementView) => toMovementResponse(v.movement, v.returns);
+export const toMovementViewResponse = (v: MovementView, actor: Actor) => toMovementResponse(v.movement, actor, v.returns);

@@ -34,9 +34,9 @@ const IF_MATCH_OPTIONAL = ApiHeader({
 });
 const optionalVersion = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : expectedVersion(ifMatch, 'return'));
 
-function withEtag(reply: FastifyReply, r: Return): ReturnDto {
+function withEtag(reply: FastifyReply, r: Return, actor: Actor): ReturnDto {
   reply.header('etag', `"${r.version}"`);
-  return toReturnResponse(r);
+  return toReturnResponse(r, actor);
 }
 
 /** The returns of one case: `/cases/{id}/returns` (DESIGN §6, API.md "Returns"). */
@@ -59,7 +59,7 @@ export class CaseReturnsController {
   async create(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CreateReturnDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.returns.create(actor, id, dto);
     reply.header('location', `/api/v1/returns/${r.id}`);
-    return withEtag(reply, r);
+    return withEtag(reply, r, actor);
   }
 
   @Get(':id/returns')
@@ -69,7 +69,7 @@ export class CaseReturnsController {
   @ApiProblems(400, 403, 404)
   async list(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.returns.listForCase(actor, id, q);
-    return { items: page.items.map(toReturnResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map((r) => toReturnResponse(r, actor)), nextCursor: page.nextCursor };
   }
 }
 
@@ -85,7 +85,7 @@ export class ReturnsController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: ReturnQueryDto) {
     const page = await this.returns.list(actor, q, q);
-    return { items: page.items.map(toReturnResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map((r) => toReturnResponse(r, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -94,7 +94,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.get(actor, id));
+    return withEtag(reply, await this.returns.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -113,7 +113,7 @@ export class ReturnsController {
     @Body() dto: UpdateReturnDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.returns.update(actor, id, expectedVersion(ifMatch, 'return'), dto));
+    return withEtag(reply, await this.returns.update(actor, id, expectedVersion(ifMatch, 'return'), dto), actor);
   }
 
   @Post(':id/submit')
@@ -124,7 +124,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async submit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.submit(actor, id, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.submit(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/approve')
@@ -135,7 +135,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.approve(actor, id, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.approve(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/reject')
@@ -146,7 +146,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.reject(actor, id, dto.reason, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.reject(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/depart')
@@ -161,7 +161,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async depart(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.depart(actor, id, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.depart(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/arrive')
@@ -172,7 +172,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async arrive(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ArriveDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.arrive(actor, id, dto, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.arrive(actor, id, dto, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/cancel')
@@ -183,7 +183,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async cancel(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.cancel(actor, id, dto.reason, optionalVersion(ifMatch)));
+    return withEtag(reply, await this.returns.cancel(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
   }
 }
 
@@ -200,7 +200,7 @@ export class MovementsController {
   @ApiCreatedResponse({ type: MovementDto })
   @ApiProblems(400, 403, 409, 415, 422)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateMovementDto) {
-    return this.movements.create(actor, dto).then(toMovementViewResponse);
+    return this.movements.create(actor, dto).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Get()
@@ -210,7 +210,7 @@ export class MovementsController {
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: MovementQueryDto) {
     const page = await this.movements.list(actor, q, q);
-    return { items: page.items.map((m) => toMovementResponse(m)), nextCursor: page.nextCursor };
+    return { items: page.items.map((m) => toMovementResponse(m, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -219,7 +219,7 @@ export class MovementsController {
   @ApiOkResponse({ type: MovementDto })
   @ApiProblems(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.movements.get(actor, id).then(toMovementViewResponse);
+    return this.movements.get(actor, id).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Post(':id/returns')
@@ -229,7 +229,7 @@ export class MovementsController {
   @ApiOkResponse({ type: MovementDto })
   @ApiProblems(400, 403, 404, 409, 415)
   addReturn(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: MovementReturnDto) {
-    return this.movements.addReturn(actor, id, dto.returnId).then(toMovementViewResponse);
+    return this.movements.addReturn(actor, id, dto.returnId).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Delete(':id/returns/:returnId')
@@ -238,7 +238,7 @@ export class MovementsController {
   @ApiOkResponse({ type: MovementDto })
   @ApiProblems(400, 403, 404, 409)
   removeReturn(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('returnId', IdPipe) returnId: string) {
-    return this.movements.removeReturn(actor, id, returnId).then(toMovementViewResponse);
+    return this.movements.removeReturn(actor, id, returnId).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Post(':id/depart')
@@ -251,7 +251,7 @@ export class MovementsController {
   @ApiOkResponse({ type: MovementDto })
   @ApiProblems(400, 403, 404, 409)
   depart(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.movements.depart(actor, id).then(toMovementViewResponse);
+    return this.movements.depart(actor, id).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Post(':id/cancel')
@@ -264,7 +264,7 @@ export class MovementsController {
   @ApiOkResponse({ type: MovementDto })
   @ApiProblems(400, 403, 404, 409, 415)
   cancel(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto) {
-    return this.movements.cancel(actor, id, dto.reason).then(toMovementViewResponse);
+    return this.movements.cancel(actor, id, dto.reason).then((v) => toMovementViewResponse(v, actor));
   }
 
   @Get(':id/manifest.csv')

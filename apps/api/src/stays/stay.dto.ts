@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Actor } from '@passerelle/common';
 import {
+  EXTENSION_ACTION_ENDPOINTS,
+  type ExtensionActionName,
+  extensionActions,
+  STAY_ACTION_ENDPOINTS,
+  type StayActionName,
+  stayActions,
   type CheckInInput,
   EXTENSION_DAYS,
   EXTENSION_STATUSES,
@@ -12,6 +19,7 @@ import {
   type StayStatus,
   type StayView,
 } from '@passerelle/core';
+import { ApiActions } from '../http/actions.js';
 import { Int, OneOf, Str, Uuid } from '../http/dto.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
@@ -47,6 +55,7 @@ export class StayExtensionDto {
   @ApiPropertyOptional({ format: 'date-time', maxLength: 40, nullable: true }) decidedAt: string | null;
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) decidedBy: string | null;
   @ApiPropertyOptional({ maxLength: 2000, nullable: true }) decisionReason: string | null;
+  @ApiActions(EXTENSION_ACTION_ENDPOINTS) actions: ExtensionActionName[];
 }
 export class StayDto {
   @ApiProperty({ format: 'uuid', maxLength: 36 }) id: string;
@@ -64,6 +73,7 @@ export class StayDto {
   @ApiPropertyOptional({ format: 'uuid', maxLength: 36, nullable: true }) checkedOutBy: string | null;
   @ApiPropertyOptional({ type: () => [StayExtensionDto], maxItems: 1000, description: 'On single reads and actions: the extension requests, oldest first' })
   extensions?: StayExtensionDto[];
+  @ApiActions(STAY_ACTION_ENDPOINTS) actions: StayActionName[];
 }
 export class ExtensionDecisionDto extends StayExtensionDto {
   @ApiProperty({ type: () => StayDto, description: 'The stay after the decision (expectedCheckOutAt moved on approval)' }) stay: StayDto;
@@ -87,7 +97,7 @@ export class OccupancyDto {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export const toExtensionResponse = (x: StayExtension): StayExtensionDto => ({
+export const toExtensionResponse = (x: StayExtension, actor: Actor, stay?: Pick<Stay, 'status'>): StayExtensionDto => ({
   id: x.id,
   stayId: x.stayId,
   days: x.days,
@@ -98,9 +108,10 @@ export const toExtensionResponse = (x: StayExtension): StayExtensionDto => ({
   decidedAt: iso(x.decidedAt),
   decidedBy: x.decidedBy,
   decisionReason: x.decisionReason,
+  actions: extensionActions(actor, x, stay),
 });
 
-export function toStayResponse(s: Stay, now: Date, extensions?: StayExtension[]): StayDto {
+export function toStayResponse(s: Stay, now: Date, actor: Actor, extensions?: StayExtension[]): StayDto {
   return {
     id: s.id,
     caseId: s.caseId,
@@ -115,11 +126,12 @@ export function toStayResponse(s: Stay, now: Date, extensions?: StayExtension[])
     overdue: s.status === 'active' && s.expectedCheckOutAt < now,
     createdBy: s.createdBy,
     checkedOutBy: s.checkedOutBy,
-    ...(extensions ? { extensions: extensions.map(toExtensionResponse) } : {}),
+    ...(extensions ? { extensions: extensions.map((x) => toExtensionResponse(x, actor, s)) } : {}),
+    actions: stayActions(actor, s, extensions),
   };
 }
 
-export const toStayViewResponse = (v: StayView, now: Date) => toStayResponse(v.stay, now, v.extensions);
+export const toStayViewResponse = (v: StayView, now: Date, actor: Actor) => toStayResponse(v.stay, now, actor, v.extensions);
 
 const toOccupancyStay = (s: OccupancyStay): OccupancyStayDto => ({ ...s, checkedInAt: s.checkedInAt.toISOString(), expectedCheckOutAt: s.expectedCheckOutAt.toISOString() });
 

@@ -38,7 +38,7 @@ export class StaysController {
   @ApiCreatedResponse({ type: StayDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   checkIn(@CurrentActor() actor: Actor, @Body() dto: CheckInDto) {
-    return this.stays.checkIn(actor, dto).then((v) => this.out(v));
+    return this.stays.checkIn(actor, dto).then((v) => this.out(v, actor));
   }
 
   @Get()
@@ -49,7 +49,7 @@ export class StaysController {
   async list(@CurrentActor() actor: Actor, @Query() q: StayQueryDto) {
     const page = await this.stays.list(actor, q, q);
     const now = this.clock.now();
-    return { items: page.items.map((s) => toStayResponse(s, now)), nextCursor: page.nextCursor };
+    return { items: page.items.map((s) => toStayResponse(s, now, actor)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -57,7 +57,7 @@ export class StaysController {
   @ApiOkResponse({ type: StayDto })
   @ApiProblems(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.stays.get(actor, id).then((v) => this.out(v));
+    return this.stays.get(actor, id).then((v) => this.out(v, actor));
   }
 
   @Post(':id/check-out')
@@ -67,7 +67,7 @@ export class StaysController {
   @ApiOkResponse({ type: StayDto })
   @ApiProblems(400, 403, 404, 409)
   checkOut(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.stays.checkOut(actor, id).then((v) => this.out(v));
+    return this.stays.checkOut(actor, id).then((v) => this.out(v, actor));
   }
 
   @Post(':id/extensions')
@@ -77,7 +77,7 @@ export class StaysController {
   @ApiCreatedResponse({ type: StayExtensionDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   requestExtension(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: RequestExtensionDto) {
-    return this.stays.requestExtension(actor, id, dto).then(toExtensionResponse);
+    return this.stays.requestExtension(actor, id, dto).then((x) => toExtensionResponse(x, actor));
   }
 
   @Get(':id/extensions')
@@ -87,7 +87,7 @@ export class StaysController {
   @ApiProblems(400, 404)
   async extensions(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
     const page = await this.stays.extensions(actor, id, q);
-    return { items: page.items.map(toExtensionResponse), nextCursor: page.nextCursor };
+    return { items: page.items.map((x) => toExtensionResponse(x, actor)), nextCursor: page.nextCursor };
   }
 
   @Post(':id/extensions/:extId/approve')
@@ -97,7 +97,7 @@ export class StaysController {
   @ApiOkResponse({ type: ExtensionDecisionDto })
   @ApiProblems(400, 403, 404, 409)
   approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('extId', IdPipe) extId: string) {
-    return this.stays.approveExtension(actor, id, extId).then((d) => this.decision(d));
+    return this.stays.approveExtension(actor, id, extId).then((d) => this.decision(d, actor));
   }
 
   @Post(':id/extensions/:extId/reject')
@@ -107,15 +107,15 @@ export class StaysController {
   @ApiOkResponse({ type: ExtensionDecisionDto })
   @ApiProblems(400, 403, 404, 409, 415)
   reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('extId', IdPipe) extId: string, @Body() dto: RejectExtensionDto) {
-    return this.stays.rejectExtension(actor, id, extId, dto.reason ?? null).then((d) => this.decision(d));
+    return this.stays.rejectExtension(actor, id, extId, dto.reason ?? null).then((d) => this.decision(d, actor));
   }
 
-  private out(v: StayView) {
-    return toStayViewResponse(v, this.clock.now());
+  private out(v: StayView, actor: Actor) {
+    return toStayViewResponse(v, this.clock.now(), actor);
   }
 
-  private decision(d: StayView & { extension: StayExtension }) {
-    return { ...toExtensionResponse(d.extension), stay: this.out(d) };
+  private decision(d: StayView & { extension: StayExtension }, actor: Actor) {
+    return { ...toExtensionResponse(d.extension, actor, d.stay), stay: this.out(d, actor) };
   }
 }
 

@@ -2272,6 +2272,8 @@ export interface components {
             household?: components["schemas"]["HouseholdDto"];
             /** Format: date-time */
             updatedAt?: string;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. edit: PATCH /cases/{id}; assign: POST /cases/{id}/assign; close: POST /cases/{id}/close; reopen: POST /cases/{id}/reopen; note: POST /cases/{id}/notes; consent: POST /cases/{id}/consents, POST /cases/{id}/consents/{consentId}/withdraw; screen: POST /cases/{id}/screenings; refer: POST /cases/{id}/referrals; letter: POST /cases/{id}/letters; return: POST /cases/{id}/returns; readSensitive: GET /cases/{id} shows the sensitive section */
+            actions: ("edit" | "assign" | "close" | "reopen" | "note" | "consent" | "screen" | "refer" | "letter" | "return" | "readSensitive")[];
         };
         CaseSummaryDto: {
             /** Format: uuid */
@@ -2299,6 +2301,8 @@ export interface components {
             identity: components["schemas"]["IdentityDto"];
             /** @description The flags, when you may read them */
             vulnerabilities?: ("unaccompanied_child" | "separated_child" | "victim_of_trafficking" | "medical_condition" | "pregnant_or_lactating" | "elderly" | "disability" | "gbv_survivor" | "detention_survivor" | "mental_health" | "single_parent" | "destitute")[];
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. edit: PATCH /cases/{id}; assign: POST /cases/{id}/assign; close: POST /cases/{id}/close; reopen: POST /cases/{id}/reopen; note: POST /cases/{id}/notes; consent: POST /cases/{id}/consents, POST /cases/{id}/consents/{consentId}/withdraw; screen: POST /cases/{id}/screenings; refer: POST /cases/{id}/referrals; letter: POST /cases/{id}/letters; return: POST /cases/{id}/returns; readSensitive: GET /cases/{id} shows the sensitive section */
+            actions: ("edit" | "assign" | "close" | "reopen" | "note" | "consent" | "screen" | "refer" | "letter" | "return" | "readSensitive")[];
         };
         DuplicateCheckDto: {
             /** @example Aminata */
@@ -2544,6 +2548,8 @@ export interface components {
             case?: {
                 [key: string]: unknown;
             } | null;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. accept: POST /referrals/{id}/accept; decline: POST /referrals/{id}/decline; complete: POST /referrals/{id}/complete; cancel: POST /referrals/{id}/cancel; recordService: POST /cases/{caseId}/services with referralId */
+            actions: ("accept" | "decline" | "complete" | "cancel" | "recordService")[];
         };
         RecordServiceDto: {
             /**
@@ -2714,6 +2720,8 @@ export interface components {
             /** Format: uuid */
             decidedBy?: Record<string, never> | null;
             decisionReason?: Record<string, never> | null;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. approve: POST /stays/{id}/extensions/{extId}/approve; reject: POST /stays/{id}/extensions/{extId}/reject */
+            actions: ("approve" | "reject")[];
         };
         StayDto: {
             /** Format: uuid */
@@ -2759,6 +2767,8 @@ export interface components {
             checkedOutBy?: Record<string, never> | null;
             /** @description On single reads and actions: the extension requests, oldest first */
             extensions?: components["schemas"]["StayExtensionDto"][];
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. checkOut: POST /stays/{id}/check-out; requestExtension: POST /stays/{id}/extensions */
+            actions: ("checkOut" | "requestExtension")[];
         };
         RequestExtensionDto: {
             /**
@@ -2792,6 +2802,8 @@ export interface components {
             /** Format: uuid */
             decidedBy?: Record<string, never> | null;
             decisionReason?: Record<string, never> | null;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. approve: POST /stays/{id}/extensions/{extId}/approve; reject: POST /stays/{id}/extensions/{extId}/reject */
+            actions: ("approve" | "reject")[];
             /** @description The stay after the decision (expectedCheckOutAt moved on approval) */
             stay: components["schemas"]["StayDto"];
         };
@@ -2928,6 +2940,8 @@ export interface components {
             /** Format: uuid */
             revokedBy?: string | null;
             revokeReason?: string | null;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. revoke: POST /letters/{id}/revoke; pdf: GET /letters/{id}/pdf */
+            actions: ("revoke" | "pdf")[];
         };
         LetterVerificationDto: {
             /**
@@ -3334,6 +3348,8 @@ export interface components {
             createdBy?: Record<string, never> | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. editPlan: PATCH /returns/{id} (destination, mode, pocket money); editTravel: PATCH /returns/{id} (travel document, legs, escort); submit: POST /returns/{id}/submit; approve: POST /returns/{id}/approve; reject: POST /returns/{id}/reject; depart: POST /returns/{id}/depart; arrive: POST /returns/{id}/arrive; cancel: POST /returns/{id}/cancel */
+            actions: ("editPlan" | "editTravel" | "submit" | "approve" | "reject" | "depart" | "arrive" | "cancel")[];
         };
         UpdateReturnDto: {
             /** @example GIN */
@@ -3415,6 +3431,8 @@ export interface components {
             createdAt: string;
             /** @description On single reads and actions: the returns leaving with it */
             returns?: components["schemas"]["ReturnDto"][];
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. edit: POST /movements/{id}/returns, DELETE /movements/{id}/returns/{returnId}; depart: POST /movements/{id}/depart; cancel: POST /movements/{id}/cancel */
+            actions: ("edit" | "depart" | "cancel")[];
         };
         MovementReturnDto: {
             /**
@@ -3523,6 +3541,8 @@ export interface components {
             createdBy?: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. edit: PATCH /reintegration-plans/{id}, POST /reintegration-plans/{id}/items, PATCH /reintegration-plans/{id}/items/{itemId}; submit: POST /reintegration-plans/{id}/submit; approve: POST /reintegration-plans/{id}/approve; reject: POST /reintegration-plans/{id}/reject; complete: POST /reintegration-plans/{id}/complete; visit: POST /reintegration-plans/{id}/visits */
+            actions: ("edit" | "submit" | "approve" | "reject" | "complete" | "visit")[];
             summary?: string | null;
             /** @description Items not cancelled, by dimension (XOF) */
             budgetByDimension: components["schemas"]["BudgetByDimensionDto"];
@@ -3644,6 +3664,8 @@ export interface components {
             createdBy?: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. edit: PATCH /reintegration-plans/{id}, POST /reintegration-plans/{id}/items, PATCH /reintegration-plans/{id}/items/{itemId}; submit: POST /reintegration-plans/{id}/submit; approve: POST /reintegration-plans/{id}/approve; reject: POST /reintegration-plans/{id}/reject; complete: POST /reintegration-plans/{id}/complete; visit: POST /reintegration-plans/{id}/visits */
+            actions: ("edit" | "submit" | "approve" | "reject" | "complete" | "visit")[];
         };
         UpdatePlanDto: {
             /** @description null clears it */

@@ -8,8 +8,11 @@ const TRANSITIONS: Record<CaseAction, { from: CaseStatus[]; to: CaseStatus }> = 
   reopen: { from: ['closed'], to: 'open' },
 };
 
+/** Whether the table allows `action` from `from`: what nextCaseStatus checks, and what `actions` lists. */
+export const caseTransitionAllowed = (from: CaseStatus, action: CaseAction): boolean => TRANSITIONS[action].from.includes(from);
+
 export function nextCaseStatus(from: CaseStatus, action: CaseAction): CaseStatus {
   const t = TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} case`);
+  if (!caseTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} case`);
   return t.to;
 }

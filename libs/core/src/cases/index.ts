@@ -12,3 +12,4 @@ export * from '../consents/consents.service.js';
 export * from '../screenings/screening.entity.js';
 export * from '../screenings/screenings.service.js';
 export * from '../screenings/eligibility.js';
+export * from './case-actions.js';

@@ -8,3 +8,4 @@ export * from './letter-pdf.js';
 export * from './letters.service.js';
 export * from './verify-letter.command.js';
 export * from './letters.subject-data.js';
+export * from './letter-actions.js';

@@ -22,9 +22,11 @@ const TRANSITIONS: Record<LetterAction, { from: LetterStatus[]; to: LetterStatus
   supersede: { from: ['active'], to: 'superseded' },
 };
 
+export const letterTransitionAllowed = (from: LetterStatus, action: LetterAction): boolean => TRANSITIONS[action].from.includes(from);
+
 export function nextLetterStatus(from: LetterStatus, action: LetterAction): LetterStatus {
   const t = TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} letter`);
+  if (!letterTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} letter`);
   return t.to;
 }
 

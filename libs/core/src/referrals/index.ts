@@ -9,3 +9,4 @@ export * from './referrals.service.js';
 export * from './service-records.service.js';
 export * from './referrals-overdue.job.js';
 export * from './referrals.subject-data.js';
+export * from './referral-actions.js';

@@ -22,8 +22,11 @@ const TRANSITIONS: Record<ReferralAction, { from: ReferralStatus[]; to: Referral
   cancel: { from: ['pending', 'accepted'], to: 'cancelled' },
 };
 
+/** Whether the table allows `action` from `from`: what nextReferralStatus checks, and what `actions` lists. */
+export const referralTransitionAllowed = (from: ReferralStatus, action: ReferralAction): boolean => TRANSITIONS[action].from.includes(from);
+
 export function nextReferralStatus(from: ReferralStatus, action: ReferralAction): ReferralStatus {
   const t = TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} referral`);
+  if (!referralTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} referral`);
   return t.to;
 }

@@ -10,3 +10,4 @@ export * from './scheme-validation.js';
 export * from './rss-structure-demo.js';
 export * from './reintegration.service.js';
 export * from './scoring-schemes.service.js';
+export * from './plan-actions.js';

@@ -48,9 +48,11 @@ const LABEL: Record<PlanAction, string> = {
   visit: 'record a visit on',
 };
 
+export const planTransitionAllowed = (from: PlanStatus, action: PlanAction): boolean => TRANSITIONS[action].from.includes(from);
+
 export function nextPlanStatus(from: PlanStatus, action: PlanAction, ctx: PlanContext = {}): PlanStatus {
   const t = TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from.replaceAll('_', ' ')} reintegration plan`);
+  if (!planTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from.replaceAll('_', ' ')} reintegration plan`);
   return t.to(from, ctx);
 }
 

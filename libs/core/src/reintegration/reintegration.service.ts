@@ -7,6 +7,7 @@ import { CasesService } from '../cases/cases.service.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { hasArrivedReturnTo } from '../returns/index.js';
+import { makerOf } from './plan-actions.js';
 import { approvalsRequired, type ItemAction, nextItemStatus, nextPlanStatus, type PlanStatus } from './plan-status.js';
 import { ReintegrationItem, ReintegrationPlan, ReintegrationVisit } from './reintegration.entity.js';
 import { PLAN_FIELDS } from './reintegration.rules.js';
@@ -414,8 +415,9 @@ export class ReintegrationService {
   }
 
   private assertNotMaker(actor: Actor, plan: ReintegrationPlan, action: 'approve' | 'reject'): void {
-    if (plan.submittedBy === actor.userId) throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You submitted this plan: another manager must ${action} it`);
-    if (plan.status === 'awaiting_second_approval' && plan.firstApprovedBy === actor.userId) {
+    const maker = makerOf(actor, plan);
+    if (maker === 'submitter') throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You submitted this plan: another manager must ${action} it`);
+    if (maker === 'first_approver') {
       throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You gave this plan its first approval: a second, different manager must ${action} it`);
     }
   }

@@ -7,3 +7,4 @@ export * from './returns.queries.js';
 export * from './returns.service.js';
 export * from './movements.service.js';
 export * from './manifest.js';
+export * from './return-actions.js';

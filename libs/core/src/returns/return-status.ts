@@ -45,9 +45,12 @@ const LABEL: Record<ReturnAction, string> = {
 };
 
 /** The status after `action`, or 409 INVALID_TRANSITION. */
+/** Whether the table allows `action` from `from`: what nextReturnStatus checks, and what `actions` lists. */
+export const returnTransitionAllowed = (from: ReturnStatus, action: ReturnAction): boolean => RETURN_TRANSITIONS[action].from.includes(from);
+
 export function nextReturnStatus(from: ReturnStatus, action: ReturnAction): ReturnStatus {
   const t = RETURN_TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from} return`, undefined, { status: from, action });
+  if (!returnTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from} return`, undefined, { status: from, action });
   return t.to === 'same' ? from : t.to;
 }
 
@@ -63,9 +66,11 @@ const MOVEMENT_TRANSITIONS: Record<MovementAction, { from: readonly MovementStat
 };
 const MOVEMENT_LABEL: Record<MovementAction, string> = { edit: 'change the returns of', depart: 'depart', cancel: 'cancel' };
 
+export const movementTransitionAllowed = (from: MovementStatus, action: MovementAction): boolean => MOVEMENT_TRANSITIONS[action].from.includes(from);
+
 export function nextMovementStatus(from: MovementStatus, action: MovementAction): MovementStatus {
   const t = MOVEMENT_TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${MOVEMENT_LABEL[action]} a ${from} movement`, undefined, { status: from, action });
+  if (!movementTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${MOVEMENT_LABEL[action]} a ${from} movement`, undefined, { status: from, action });
   return t.to === 'same' ? from : t.to;
 }
 

@@ -11,6 +11,7 @@ import { ScreeningsService } from '../screenings/screenings.service.js';
 import { StaysService } from '../stays/stays.service.js';
 import { type Movement, Return } from './return.entity.js';
 import { RETURN_FIELDS } from './return.rules.js';
+import { isOwnSubmission } from './return-actions.js';
 import { type DepartureRequirement, missingForDeparture, nextReturnStatus, type ReturnAction } from './return-status.js';
 import type { ArriveInput, CreateReturnInput, ReturnFilter, UpdateReturnInput } from './return.types.js';
 import { hasArrivedReturn, returnInProgress } from './returns.queries.js';
@@ -379,7 +380,7 @@ export class ReturnsService implements OnModuleInit {
       const r = await this.getVisible(em, actor, id, true);
       requireCapability(actor);
       assertCan(actor, action, 'Return', r);
-      if ((action === 'approve' || action === 'reject') && r.submittedBy === actor.userId) {
+      if ((action === 'approve' || action === 'reject') && isOwnSubmission(actor, r)) {
         throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You submitted this return: another manager must ${action} it`);
       }
       const before = snapshot(r);

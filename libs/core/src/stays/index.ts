@@ -6,3 +6,4 @@ export * from './stay.types.js';
 export * from './stays.service.js';
 export * from './stays-alerts.job.js';
 export * from './stays.subject-data.js';
+export * from './stay-actions.js';

@@ -27,15 +27,19 @@ const EXTENSION_TRANSITIONS: Record<ExtensionAction, { from: ExtensionStatus[]; 
 
 const LABEL: Record<StayAction, string> = { checkOut: 'check out', extend: 'extend' };
 
+/** Whether the tables allow the action: what next*Status check, and what `actions` lists. */
+export const stayTransitionAllowed = (from: StayStatus, action: StayAction): boolean => STAY_TRANSITIONS[action].from.includes(from);
+export const extensionTransitionAllowed = (from: ExtensionStatus, action: ExtensionAction): boolean => EXTENSION_TRANSITIONS[action].from.includes(from);
+
 export function nextStayStatus(from: StayStatus, action: StayAction): StayStatus {
   const t = STAY_TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from.replace('_', ' ')} stay`);
+  if (!stayTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from.replace('_', ' ')} stay`);
   return t.to;
 }
 
 export function nextExtensionStatus(from: ExtensionStatus, action: ExtensionAction): ExtensionStatus {
   const t = EXTENSION_TRANSITIONS[action];
-  if (!t.from.includes(from)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} extension request`);
+  if (!extensionTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${action} a ${from} extension request`);
   return t.to;
 }
 

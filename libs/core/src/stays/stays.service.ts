@@ -10,6 +10,7 @@ import { Site } from '../sites/site.entity.js';
 import { DEFAULT_MAX_STAY_DAYS, occupiedBeds } from '../sites/sites.service.js';
 import { ENDING_WITHIN_24H_SQL, OVERDUE_SQL, Stay, StayExtension } from './stay.entity.js';
 import { STAY_EXTENSION_FIELDS, STAY_FIELDS } from './stay.rules.js';
+import { isOwnRequest } from './stay-actions.js';
 import { addDays, EXTENSION_DAYS, type ExtensionAction, nextExtensionStatus, nextStayStatus } from './stay-status.js';
 import type { CheckInInput, Occupancy, OccupancyStay, RequestExtensionInput, StayFilter, StayView } from './stay.types.js';
 
@@ -253,7 +254,7 @@ export class StaysService implements OnModuleInit {
       const x = await this.extensionsOf(em, actor, stay.id).andWhere('x.id = :id', { id: extensionId }).setLock('pessimistic_write').getOne();
       if (!x) throw new DomainError('NOT_FOUND', 'Extension request not found');
       assertCan(actor, action, 'StayExtension', x);
-      if (x.requestedBy === actor.userId) throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You requested this extension: another manager must ${action} it`);
+      if (isOwnRequest(actor, x)) throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You requested this extension: another manager must ${action} it`);
       const status = nextExtensionStatus(x.status, action);
       nextStayStatus(stay.status, 'extend');
       const now = this.clock.now();
