@@ -61,6 +61,17 @@ describe('the exported OpenAPI document (issue 20)', () => {
     });
   });
 
+  it('no property with string facets (format, maxLength) is typed object: `string | null` fields are strings to the client', () => {
+    const wrong: string[] = [];
+    for (const [name, schema] of Object.entries(doc.components?.schemas ?? {}) as [string, { properties?: Record<string, Record<string, unknown>> }][]) {
+      for (const [prop, p] of Object.entries(schema.properties ?? {})) {
+        if (p.type === 'object' && !p.properties && !p.allOf && (p.format !== undefined || p.maxLength !== undefined)) wrong.push(`${name}.${prop}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect((doc.components!.schemas!.CaseDto as { properties: Record<string, object> }).properties.assignedTo).toMatchObject({ type: 'string', format: 'uuid', nullable: true });
+  });
+
   it('every 2xx but 204 has a schema: a typed JSON body, or a PDF / CSV file', () => {
     const missing: string[] = [];
     for (const { route, op } of operations) {

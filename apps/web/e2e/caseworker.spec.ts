@@ -25,8 +25,9 @@ async function expectNoKeyOnScreen(page: Page) {
   expect(ALL_KEYS.filter((k) => text.includes(k))).toEqual([]);
 }
 
-async function openNav(page: Page) {
-  const burger = page.getByRole('button', { name: 'Ouvrir ou fermer le menu' });
+/** On a phone the navigation sits behind the menu button. */
+async function openNav(page: Page, name = 'Ouvrir ou fermer le menu') {
+  const burger = page.getByRole('button', { name });
   if (await burger.isVisible()) await burger.click();
 }
 
@@ -75,8 +76,8 @@ test('a caseworker registers, edits, screens and writes a note; a manager assign
   await shot(page, '04-case-file');
   await expectAccessible(page, 'case file');
   await page.getByRole('tab', { name: 'Consentements' }).click();
-  await expect(page.getByText('Enregistrement', { exact: true })).toBeVisible();
-  await expect(page.getByText('Référence vers un partenaire', { exact: true })).toBeVisible();
+  await expect(page.locator('p').getByText('Enregistrement', { exact: true })).toBeVisible();
+  await expect(page.locator('p').getByText('Référence vers un partenaire', { exact: true })).toBeVisible();
 
   // A near-identical second registration warns while typing, and links to the first.
   await page.goto('/');
@@ -185,16 +186,19 @@ test('French and English leave no key on screen; after sign-out the back button 
 
   await openNav(page);
   await page.getByLabel('Langue').selectOption('en');
+  await openNav(page, 'Open or close the menu');
   await expect(page.getByRole('tab', { name: 'History' })).toBeVisible();
   for (const tab of ['Profile', 'Consents', 'Return eligibility', 'Notes', 'History']) {
     await page.getByRole('tab', { name: tab }).click();
     await expectNoKeyOnScreen(page);
   }
   await shot(page, '12-case-file-en');
+  await openNav(page, 'Open or close the menu');
   await page.getByRole('link', { name: 'Cases' }).filter({ visible: true }).first().click();
   await expectNoKeyOnScreen(page);
-  await openNav(page);
+  await openNav(page, 'Open or close the menu');
   await page.getByLabel('Language').selectOption('fr');
+  await openNav(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Dossiers' })).toBeVisible();
 
   // Sign out, then back: the sign-in page, never the case.

@@ -142,6 +142,7 @@ function requiresAuth(op: Operation, doc: OpenAPIObject): boolean {
  * `components.responses`: repeated in each of 1,000 responses they were most of the document.
  */
 export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
+  nullableStringsAreStrings(doc);
   const usedTags = new Set<string>();
   const usedResponses = new Set<number>();
   for (const item of Object.values(doc.paths)) {
@@ -179,6 +180,20 @@ export function completeDocument(doc: OpenAPIObject): OpenAPIObject {
   const missing = [...usedTags].filter((t) => !declared.has(t)).sort();
   if (missing.length) doc.tags = [...(doc.tags ?? []), ...missing.map((name) => (TAGS[name] ? { name, description: TAGS[name] } : { name }))];
   return doc;
+}
+
+/**
+ * A `string | null` property is reflected by TypeScript as Object, so @nestjs/swagger writes
+ * `type: object` beside its string facets (format, maxLength, pattern): a generated client then
+ * types it `Record<string, never>`. A property with string facets and no shape is a string.
+ */
+function nullableStringsAreStrings(doc: OpenAPIObject): void {
+  for (const schema of Object.values(doc.components?.schemas ?? {}) as { properties?: Record<string, Record<string, unknown>> }[]) {
+    for (const p of Object.values(schema.properties ?? {})) {
+      const shapeless = p.type === 'object' && !p.properties && !p.additionalProperties && !p.allOf && !p.oneOf && !p.$ref;
+      if (shapeless && (p.format !== undefined || p.maxLength !== undefined || p.pattern !== undefined)) p.type = 'string';
+    }
+  }
 }
 
 const API_SECURITY = DECORATORS.API_SECURITY;

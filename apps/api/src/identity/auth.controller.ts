@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, APP_CONFIG, type AppConfig, DomainError } from '@passerelle/common';
 import { AuthService, type RequestInfo as Info } from '@passerelle/core';
@@ -49,6 +49,7 @@ export class AuthController {
       'the web answer sets the rotated cookie and carries the user, to restore a session after a page reload.',
   })
   @WebSession({ readsCookie: true })
+  @ApiBody({ type: RefreshDto, required: false, description: 'Absent in the web flow (the cookie carries the token)' })
   @ApiOkResponse({ type: SessionDto, headers: setCookieHeader('the rotated refresh token, for its lifetime') })
   @ApiResponse({
     status: 401,
@@ -78,6 +79,7 @@ export class AuthController {
     description: 'The token comes from the body, or with X-Requested-With: passerelle-web from the cookie, which the answer clears in any case.',
   })
   @WebSession({ readsCookie: true })
+  @ApiBody({ type: RefreshDto, required: false, description: 'Absent in the web flow (the cookie carries the token)' })
   @ApiNoContentResponse({ description: 'Signed out (also for an unknown token)', headers: setCookieHeader('the cookie cleared, known or not', true) })
   @ApiProblems(400, 403, 415)
   async logout(@Body() dto: RefreshDto, @RequestInfo() info: Info, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {

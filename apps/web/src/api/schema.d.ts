@@ -1989,12 +1989,12 @@ export interface components {
             services?: ("information" | "reception" | "orientation" | "profiling" | "health" | "psychosocial" | "legal" | "shelter" | "food" | "documentation" | "transport" | "indulgence_letter" | "return" | "reintegration" | "protection")[];
         };
         SiteLocationResponseDto: {
-            region?: Record<string, never> | null;
-            regionPcode?: Record<string, never> | null;
-            cercle?: Record<string, never> | null;
-            cerclePcode?: Record<string, never> | null;
-            commune?: Record<string, never> | null;
-            communePcode?: Record<string, never> | null;
+            region?: string | null;
+            regionPcode?: string | null;
+            cercle?: string | null;
+            cerclePcode?: string | null;
+            commune?: string | null;
+            communePcode?: string | null;
         };
         SiteDto: {
             /** Format: uuid */
@@ -2051,7 +2051,7 @@ export interface components {
             siteIds: string[];
             active: boolean;
             /** Format: date-time */
-            lastLoginAt?: Record<string, never> | null;
+            lastLoginAt?: string | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2071,11 +2071,11 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** Format: uuid */
-            organizationId?: Record<string, never> | null;
+            organizationId?: string | null;
             /** Format: uuid */
-            actorUserId?: Record<string, never> | null;
+            actorUserId?: string | null;
             /** Format: uuid */
-            actorOrganizationId?: Record<string, never> | null;
+            actorOrganizationId?: string | null;
             /** @example user.created */
             action: string;
             /**
@@ -2083,7 +2083,7 @@ export interface components {
              * @enum {string}
              */
             entityType: "activity" | "anonymization_request" | "case" | "consent" | "letter" | "movement" | "organization" | "referral" | "reintegration_plan" | "report" | "return" | "route" | "scoring_scheme" | "screening" | "service_record" | "site" | "stay" | "stay_extension" | "user";
-            entityId?: Record<string, never> | null;
+            entityId?: string | null;
             /** @description field → {old, new}; sensitive values masked */
             changes?: {
                 [key: string]: unknown;
@@ -2091,8 +2091,8 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             } | null;
-            requestId?: Record<string, never> | null;
-            ip?: Record<string, never> | null;
+            requestId?: string | null;
+            ip?: string | null;
         };
         ChainVerificationDto: {
             ok: boolean;
@@ -2237,12 +2237,12 @@ export interface components {
             /** Format: uuid */
             siteId?: string;
             /** Format: uuid */
-            assignedTo?: Record<string, never> | null;
+            assignedTo?: string | null;
             /**
              * Format: uuid
              * @description With the household section
              */
-            householdId?: Record<string, never> | null;
+            householdId?: string | null;
             /** Format: date-time */
             registeredAt: string;
             /**
@@ -2518,7 +2518,7 @@ export interface components {
             /** Format: uuid */
             toOrganizationId: string;
             /** Format: uuid */
-            toSiteId?: Record<string, never> | null;
+            toSiteId?: string | null;
             /** @enum {string} */
             serviceType: "information" | "reception" | "orientation" | "profiling" | "health" | "psychosocial" | "legal" | "shelter" | "food" | "documentation" | "transport" | "indulgence_letter" | "return" | "reintegration" | "protection";
             /** @enum {string} */
@@ -2531,19 +2531,19 @@ export interface components {
             respondBy: string;
             /** @description Pending past respondBy */
             overdue: boolean;
-            declineReason?: Record<string, never> | null;
-            outcome?: Record<string, never> | null;
-            cancelReason?: Record<string, never> | null;
+            declineReason?: string | null;
+            outcome?: string | null;
+            cancelReason?: string | null;
             /** Format: date-time */
-            respondedAt?: Record<string, never> | null;
+            respondedAt?: string | null;
             /** Format: date-time */
-            completedAt?: Record<string, never> | null;
+            completedAt?: string | null;
             /** Format: date-time */
-            cancelledAt?: Record<string, never> | null;
+            cancelledAt?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
-            createdBy?: Record<string, never> | null;
+            createdBy?: string | null;
             /** @description The case as this referral shares it and you may read it (identity always; other sections when listed); null for the receiver once the referral ended or consent was withdrawn */
             case?: {
                 [key: string]: unknown;
@@ -2676,13 +2676,13 @@ export interface components {
             /** @enum {string} */
             type: "information_session" | "awareness_campaign" | "reception" | "listening_session" | "orientation" | "other";
             topic: string;
-            description?: Record<string, never> | null;
+            description?: string | null;
             facilitatingOrganizationIds: string[];
             participants: components["schemas"]["ParticipantCountDto"][];
             /** Format: int32 */
             totalParticipants: number;
             /** Format: uuid */
-            createdBy?: Record<string, never> | null;
+            createdBy?: string | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2716,10 +2716,10 @@ export interface components {
             /** Format: uuid */
             requestedBy: string;
             /** Format: date-time */
-            decidedAt?: Record<string, never> | null;
+            decidedAt?: string | null;
             /** Format: uuid */
-            decidedBy?: Record<string, never> | null;
-            decisionReason?: Record<string, never> | null;
+            decidedBy?: string | null;
+            decisionReason?: string | null;
             /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. approve: POST /stays/{id}/extensions/{extId}/approve; reject: POST /stays/{id}/extensions/{extId}/reject */
             actions: ("approve" | "reject")[];
         };
@@ -2744,7 +2744,7 @@ export interface components {
              * Format: uuid
              * @description The accepted shelter referral, for another organization’s case
              */
-            referralId?: Record<string, never> | null;
+            referralId?: string | null;
             /** @enum {string} */
             status: "active" | "checked_out";
             /** Format: date-time */
@@ -2755,16 +2755,16 @@ export interface components {
              */
             expectedCheckOutAt: string;
             /** Format: date-time */
-            checkedOutAt?: Record<string, never> | null;
+            checkedOutAt?: string | null;
             /** @description Active past expectedCheckOutAt */
             overdue: boolean;
             /**
              * Format: uuid
              * @description Who checked the migrant in
              */
-            createdBy?: Record<string, never> | null;
+            createdBy?: string | null;
             /** Format: uuid */
-            checkedOutBy?: Record<string, never> | null;
+            checkedOutBy?: string | null;
             /** @description On single reads and actions: the extension requests, oldest first */
             extensions?: components["schemas"]["StayExtensionDto"][];
             /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. checkOut: POST /stays/{id}/check-out; requestExtension: POST /stays/{id}/extensions */
@@ -2798,10 +2798,10 @@ export interface components {
             /** Format: uuid */
             requestedBy: string;
             /** Format: date-time */
-            decidedAt?: Record<string, never> | null;
+            decidedAt?: string | null;
             /** Format: uuid */
-            decidedBy?: Record<string, never> | null;
-            decisionReason?: Record<string, never> | null;
+            decidedBy?: string | null;
+            decisionReason?: string | null;
             /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. approve: POST /stays/{id}/extensions/{extId}/approve; reject: POST /stays/{id}/extensions/{extId}/reject */
             actions: ("approve" | "reject")[];
             /** @description The stay after the decision (expectedCheckOutAt moved on approval) */
@@ -3005,7 +3005,7 @@ export interface components {
             site?: string;
             siteName?: string;
             /** @description OCHA P-code of the site’s cercle (admin 2) */
-            siteAdm2Pcode?: Record<string, never> | null;
+            siteAdm2Pcode?: string | null;
             /**
              * @example economic
              * @enum {string}
@@ -3318,34 +3318,34 @@ export interface components {
              */
             version: number;
             /** Format: uuid */
-            submittedBy?: Record<string, never> | null;
+            submittedBy?: string | null;
             /** Format: date-time */
-            submittedAt?: Record<string, never> | null;
+            submittedAt?: string | null;
             /**
              * Format: uuid
              * @description The manager who approved or rejected it
              */
-            decidedBy?: Record<string, never> | null;
+            decidedBy?: string | null;
             /** Format: date-time */
-            decidedAt?: Record<string, never> | null;
-            rejectReason?: Record<string, never> | null;
-            cancelReason?: Record<string, never> | null;
+            decidedAt?: string | null;
+            rejectReason?: string | null;
+            cancelReason?: string | null;
             /** Format: date-time */
-            cancelledAt?: Record<string, never> | null;
+            cancelledAt?: string | null;
             /** Format: date-time */
-            departedAt?: Record<string, never> | null;
+            departedAt?: string | null;
             /** Format: date-time */
-            arrivedAt?: Record<string, never> | null;
-            arrivalConfirmedBy?: Record<string, never> | null;
+            arrivedAt?: string | null;
+            arrivalConfirmedBy?: string | null;
             /**
              * Format: uuid
              * @description The movement it leaves with
              */
-            movementId?: Record<string, never> | null;
+            movementId?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
-            createdBy?: Record<string, never> | null;
+            createdBy?: string | null;
             /** Format: date-time */
             updatedAt: string;
             /** @description What you may do to this record now: an action listed is not refused for permission or state (403, 404, 409 INVALID_TRANSITION); one not listed is. editPlan: PATCH /returns/{id} (destination, mode, pocket money); editTravel: PATCH /returns/{id} (travel document, legs, escort); submit: POST /returns/{id}/submit; approve: POST /returns/{id}/approve; reject: POST /returns/{id}/reject; depart: POST /returns/{id}/depart; arrive: POST /returns/{id}/arrive; cancel: POST /returns/{id}/cancel */
@@ -3420,13 +3420,13 @@ export interface components {
             /** Format: date */
             departureDate: string;
             carrier: string;
-            vehicle?: Record<string, never> | null;
+            vehicle?: string | null;
             escortStaff: string[];
             /** Format: date-time */
-            departedAt?: Record<string, never> | null;
+            departedAt?: string | null;
             /** Format: date-time */
-            cancelledAt?: Record<string, never> | null;
-            cancelReason?: Record<string, never> | null;
+            cancelledAt?: string | null;
+            cancelReason?: string | null;
             /** Format: date-time */
             createdAt: string;
             /** @description On single reads and actions: the returns leaving with it */
@@ -4233,7 +4233,8 @@ export interface operations {
                 passerelle_refresh?: string;
             };
         };
-        requestBody: {
+        /** @description Absent in the web flow (the cookie carries the token) */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshDto"];
             };
@@ -4289,7 +4290,8 @@ export interface operations {
                 passerelle_refresh?: string;
             };
         };
-        requestBody: {
+        /** @description Absent in the web flow (the cookie carries the token) */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshDto"];
             };

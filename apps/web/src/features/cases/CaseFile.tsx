@@ -37,7 +37,7 @@ export function CaseFile() {
   if (kase.error) return <ProblemAlert error={kase.error} />;
   const c = kase.data.case;
   // The sensitive section is in the answer only for those the rules let read it.
-  const tabs = TABS.filter((tab) => tab !== 'sensitive' || 'sensitive' in c);
+  const tabs = TABS.filter((tab) => tab !== 'sensitive' || may(c, 'readSensitive'));
   const tab = (tabs as readonly string[]).includes(params.get('tab') ?? '') ? params.get('tab')! : 'profile';
 
   return (
@@ -92,7 +92,7 @@ function CaseHeader({ kase }: { kase: Case }) {
   const [reason, setReason] = useState<string>('continued_journey');
   const [assignee, setAssignee] = useState<string>('');
   const siteName = sites.data?.find((s) => s.id === kase.siteId)?.name;
-  const worker = colleagues.data?.find((u) => u.id === (kase.assignedTo as unknown as string | null))?.displayName;
+  const worker = colleagues.data?.find((u) => u.id === kase.assignedTo)?.displayName;
 
   const run = async (a: Parameters<typeof action.mutateAsync>[0], done: string) => {
     try {

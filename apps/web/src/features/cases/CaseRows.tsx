@@ -2,20 +2,20 @@ import { Badge, Card, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { countryName, formatDate, formatDay } from '../../lib/format';
-import type { Case } from './api';
+import type { CaseRow } from './api';
 
-export function personName(c: Pick<Case, 'identity'>) {
+export function personName(c: Pick<CaseRow, 'identity'>) {
   return [c.identity.givenName, c.identity.familyName].filter(Boolean).join(' ');
 }
 
-export function birthOf(c: Pick<Case, 'identity'>, t: (k: string, o?: Record<string, unknown>) => string) {
+export function birthOf(c: Pick<CaseRow, 'identity'>, t: (k: string, o?: Record<string, unknown>) => string) {
   if (c.identity.dateOfBirth) return formatDay(c.identity.dateOfBirth);
   if (c.identity.birthYear) return t('case.bornAround', { year: c.identity.birthYear });
   return '';
 }
 
 /** Cases as cards: one tap opens the file; readable on a phone without a table's sideways scroll. */
-export function CaseRows({ cases }: { cases: Case[] }) {
+export function CaseRows({ cases }: { cases: CaseRow[] }) {
   const { t } = useTranslation();
   return (
     <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>

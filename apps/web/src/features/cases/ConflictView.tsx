@@ -26,8 +26,7 @@ export function ConflictView({ base, theirs, mine, onReapply, onDiscard }: { bas
       <Title order={2} size="h4">
         {t('conflict.compare')}
       </Title>
-      <Table.ScrollContainer minWidth={480}>
-        <Table striped withTableBorder>
+      <Table striped withTableBorder layout="fixed" style={{ overflowWrap: 'anywhere' }}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('conflict.field')}</Table.Th>
@@ -44,8 +43,7 @@ export function ConflictView({ base, theirs, mine, onReapply, onDiscard }: { bas
               </Table.Tr>
             ))}
           </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      </Table>
       <Text size="sm">{t('conflict.help')}</Text>
       <Group>
         <Button onClick={onReapply}>{t('conflict.reapply')}</Button>

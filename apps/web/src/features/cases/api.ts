@@ -2,7 +2,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, type Schemas } from '../../lib/api-client';
 import { Problem, unwrap } from '../../lib/problems';
 
-export type Case = Schemas['CaseDto'] & { actions?: string[] };
+/** A case as the file shows it; list rows (CaseSummaryDto) carry fewer sections. */
+export type Case = Schemas['CaseDto'];
+export type CaseRow = Schemas['CaseSummaryDto'];
 export type CaseInput = Schemas['CreateCaseDto'];
 export type CasePatch = Schemas['UpdateCaseDto'];
 export type ConsentInput = Schemas['ConsentDto'];
@@ -37,8 +39,7 @@ export function useCases(filters: CaseFilters) {
     queryKey: caseListKey(filters),
     placeholderData: keepPreviousData,
     queryFn: async () => {
-      const page = await unwrap(api.GET('/api/v1/cases', { params: { query: { ...filters, limit: 20 } } }));
-      return page as unknown as { items: Case[]; nextCursor: string | null };
+      return unwrap(api.GET('/api/v1/cases', { params: { query: { ...filters, limit: 20 } } }));
     },
   });
 }
@@ -83,43 +84,27 @@ export function useRegisterCase() {
   });
 }
 
-export interface DuplicateCandidate {
-  case: Case;
-  score: number;
-}
+export type DuplicateCandidate = Schemas['DuplicateDto'];
 
 /** Likely duplicates of the person being typed (names, birth date, nationality), debounced by the caller. */
-export function useDuplicateCheck(probe: { givenName: string; familyName: string; dateOfBirth?: string; birthYear?: number; nationality?: string } | null) {
+export function useDuplicateCheck(probe: Schemas['DuplicateCheckDto'] | null) {
   return useQuery({
     queryKey: ['duplicate-check', probe],
     enabled: probe !== null,
     staleTime: 60_000,
-    queryFn: async () => {
-      const res = await unwrap(api.POST('/api/v1/cases/duplicate-check' as never, { body: probe } as never));
-      return (res as { items: DuplicateCandidate[] }).items;
-    },
+    queryFn: async () => (await unwrap(api.POST('/api/v1/cases/duplicate-check', { body: probe! }))).items,
   });
 }
 
 // ---- consents, screenings, notes, timeline ----------------------------------------------------------
 
-export interface Consent {
-  id: string;
-  purpose: string;
-  basis: string;
-  method: string;
-  active: boolean;
-  recordedAt?: string;
-  createdAt?: string;
-  withdrawnAt?: string | null;
-  organizationIds?: string[];
-}
+export type Consent = Schemas['ConsentResponseDto'];
 
 export function useConsents(id: string, enabled = true) {
   return useQuery({
     queryKey: ['consents', id],
     enabled,
-    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/consents', { params: { path: { id } } }))) as unknown as { items: Consent[] }).items,
+    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/consents', { params: { path: { id } } }))) ).items,
   });
 }
 
@@ -147,18 +132,12 @@ export function useWithdrawConsent(id: string) {
   });
 }
 
-export interface Screening {
-  id: string;
-  outcome: 'eligible' | 'not_eligible' | 'pending' | 'referred_protection' | string;
-  reasons: string[];
-  createdAt?: string;
-  screenedAt?: string;
-}
+export type Screening = Schemas['ScreeningResponseDto'];
 
 export function useScreenings(id: string) {
   return useQuery({
     queryKey: ['screenings', id],
-    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/screenings', { params: { path: { id } } }))) as unknown as { items: Screening[] }).items,
+    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/screenings', { params: { path: { id } } }))) ).items,
   });
 }
 
@@ -166,23 +145,17 @@ export function useScreen(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ body, key }: { body: ScreeningInput; key: string }) =>
-      unwrap(api.POST('/api/v1/cases/{id}/screenings', { params: { path: { id } }, body, headers: { 'Idempotency-Key': key } })) as Promise<unknown> as Promise<Screening>,
+      unwrap(api.POST('/api/v1/cases/{id}/screenings', { params: { path: { id } }, body, headers: { 'Idempotency-Key': key } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['screenings', id] }),
   });
 }
 
-export interface Note {
-  id: string;
-  text: string;
-  createdAt: string;
-  createdBy?: string;
-  authorUserId?: string;
-}
+export type Note = Schemas['NoteResponseDto'];
 
 export function useNotes(id: string) {
   return useQuery({
     queryKey: ['notes', id],
-    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/notes', { params: { path: { id } } }))) as unknown as { items: Note[] }).items,
+    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/notes', { params: { path: { id } } }))) ).items,
   });
 }
 
@@ -198,26 +171,16 @@ export function useAddNote(id: string) {
   });
 }
 
-export interface TimelineEntry {
-  at: string;
-  type: string;
-  actorUserId: string | null;
-  changedFields?: string[];
-}
+export type TimelineEntry = Schemas['TimelineEntryDto'];
 
 export function useTimeline(id: string) {
   return useQuery({
     queryKey: ['timeline', id],
-    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/timeline', { params: { path: { id }, query: { limit: 200 } } }))) as unknown as { items: TimelineEntry[] }).items,
+    queryFn: async () => ((await unwrap(api.GET('/api/v1/cases/{id}/timeline', { params: { path: { id }, query: { limit: 200 } } }))) ).items,
   });
 }
 
-export interface Colleague {
-  id: string;
-  displayName: string;
-  roles: string[];
-  active?: boolean;
-}
+export type Colleague = Schemas['UserDto'];
 
 /** The colleagues a case can be assigned to (own organization's caseworkers and managers). */
 export function useColleagues(enabled: boolean) {
@@ -226,7 +189,7 @@ export function useColleagues(enabled: boolean) {
     enabled,
     staleTime: 5 * 60_000,
     queryFn: async () => {
-      const page = (await unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } }))) as unknown as { items: Colleague[] };
+      const page = await unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } }));
       return page.items.filter((u) => u.active !== false && u.roles.some((r) => r === 'caseworker' || r === 'manager'));
     },
   });

@@ -1,15 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../lib/api-client';
+import { api, type Schemas } from '../../lib/api-client';
 import { unwrap } from '../../lib/problems';
 
-export interface Alert {
-  id: string;
-  type: 'referral_overdue' | 'stay_ending' | 'stay_overdue' | string;
-  entityType: string;
-  entityId: string;
-  status: 'open' | 'acknowledged';
-  createdAt: string;
-}
+export type Alert = Schemas['AlertDto'];
 
 export const alertsKey = ['alerts', 'open'] as const;
 
@@ -20,8 +13,7 @@ export function useOpenAlerts(enabled = true) {
     enabled,
     refetchInterval: 120_000,
     queryFn: async () => {
-      const page = await unwrap(api.GET('/api/v1/alerts', { params: { query: { status: 'open', limit: 50 } } }));
-      return (page as unknown as { items: Alert[] }).items;
+      return (await unwrap(api.GET('/api/v1/alerts', { params: { query: { status: 'open', limit: 50 } } }))).items;
     },
   });
 }

@@ -57,7 +57,7 @@ async function accept(session: { accessToken: string; expiresIn: number }) {
 }
 
 async function loadMe(): Promise<Me> {
-  const me = (await unwrap(api.GET('/api/v1/me'))) as unknown as Me;
+  const me = (await unwrap(api.GET('/api/v1/me'))) as Me;
   applyLanguageOf(me.user.id);
   return me;
 }
@@ -65,9 +65,9 @@ async function loadMe(): Promise<Me> {
 /** A new access token from the HttpOnly cookie; false when the session is over. */
 async function renew(): Promise<boolean> {
   try {
-    const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
-    if (!res.ok) return false;
-    await accept((await res.json()) as { accessToken: string; expiresIn: number });
+    const { data } = await api.POST('/api/v1/auth/refresh', { headers: WEB_HEADER });
+    if (!data) return false;
+    await accept(data);
     return true;
   } catch {
     // No network: the session may well be alive; keep the token we have and try again later.
@@ -92,7 +92,7 @@ configureSession({
 
 export async function signIn(email: string, password: string): Promise<void> {
   const session = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password }, headers: WEB_HEADER }));
-  await accept(session as { accessToken: string; expiresIn: number });
+  await accept(session);
   set({ status: 'signedIn', me: await loadMe() });
 }
 
@@ -112,7 +112,7 @@ export async function restore(): Promise<void> {
 
 export async function signOut(): Promise<void> {
   try {
-    await fetch('/api/v1/auth/logout', { method: 'POST', headers: WEB_HEADER, credentials: 'same-origin' });
+    await api.POST('/api/v1/auth/logout', { headers: WEB_HEADER });
   } finally {
     end('signedOut');
   }
