@@ -211,3 +211,57 @@ test('French and English leave no key on screen; after sign-out the back button 
   await page.goBack();
   await expect(page.getByText(name)).toHaveCount(0);
 });
+
+/** Tab until the focused element is the one named `name` (label or accessible name), as a keyboard user would. */
+async function tabTo(page: Page, name: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el) return '';
+      const label = el.labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? el.textContent ?? '';
+      return label.replace(/\s*\*\s*$/, '').trim();
+    });
+    if (focused === name) return;
+  }
+  throw new Error(`"${name}" was not reached with the Tab key`);
+}
+
+test('registering a case works by keyboard alone', async ({ page }) => {
+  const family = `Diarra ${cap(letters(6))}`;
+  await signIn(page, 'caseworker@iom-ml.example.org');
+  await page.goto('/cases/new');
+  await expect(page.getByRole('heading', { level: 1, name: 'Enregistrer un migrant' })).toBeVisible();
+
+  await tabTo(page, 'Prénom');
+  await page.keyboard.type('Mariam');
+  await tabTo(page, 'Nom de famille');
+  await page.keyboard.type(family);
+  await tabTo(page, 'Sexe');
+  await page.keyboard.type('Femme');
+  await tabTo(page, 'Nationalité');
+  await page.keyboard.type('Mali');
+  await tabTo(page, 'Seule l’année est connue');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'Année de naissance (estimée)');
+  await page.keyboard.type('2001');
+  await page.keyboard.press('Enter'); // submits the step: next
+  await expect(page.getByLabel('Pays d’origine')).toBeVisible();
+  await tabTo(page, 'Lieu d’origine');
+  await page.keyboard.type('Kayes');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Sans ressources');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'Suivant');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Téléphone');
+  await page.keyboard.type('+22366000003');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Enregistrer le dossier');
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: `Mariam ${family}` })).toBeVisible();
+  await expect(page.getByText('né(e) vers 2001').first()).toBeVisible();
+  await expect(page.getByText('Sans ressources')).toBeVisible();
+  await expect(page.getByText('+22366000003')).toBeVisible();
+});

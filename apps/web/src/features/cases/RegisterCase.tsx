@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Checkbox, Group, List, NativeSelect, Radio, SimpleGrid, Stack, Stepper, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notify } from '../../lib/notify';
@@ -43,6 +43,10 @@ function RegisterForm({ me }: { me: Me }) {
   const sites = useMySites(me);
   const chosenSite = pickSite(sites.data, useCurrentSiteId(me.user.id));
   const [step, setStep] = useState(0);
+  // On a phone the five labels do not fit in a row: numbers only, and the current step named above.
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
+  const STEPS = ['identity', 'journey', 'vulnerabilities', 'contact', 'consents'] as const;
+  const stepLabel = (i: number) => (phone ? undefined : t(`register.step.${STEPS[i]}`));
   const submission = useRef(new SubmissionKey());
   const register = useRegisterCase();
   const [error, setError] = useState<unknown>(null);
@@ -150,8 +154,13 @@ function RegisterForm({ me }: { me: Me }) {
           else void submit();
         }}
       >
-        <Stepper active={step} onStepClick={(s) => (s < step || !form.validate().hasErrors ? setStep(s) : undefined)} size="sm" allowNextStepsSelect={false} wrap>
-          <Stepper.Step label={t('register.step.identity')}>
+        {phone && (
+          <Text fw={700} mb="xs">
+            {t('register.stepOf', { n: step + 1, total: STEPS.length, label: t(`register.step.${STEPS[step]}`) })}
+          </Text>
+        )}
+        <Stepper active={step} onStepClick={(s) => (s < step || !form.validate().hasErrors ? setStep(s) : undefined)} size="sm" allowNextStepsSelect={false} wrap={false}>
+          <Stepper.Step label={stepLabel(0)} aria-label={t('register.step.identity')}>
             <Stack gap="md" mt="md">
               {sites.data && sites.data.length > 1 && (
                 <NativeSelect label={t('register.site')} value={siteId} onChange={(e) => form.setFieldValue('siteId', e.currentTarget.value)} data={sites.data.map((s) => ({ value: s.id, label: s.name }))} />
@@ -159,22 +168,22 @@ function RegisterForm({ me }: { me: Me }) {
               <IdentityFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={t('register.step.journey')}>
+          <Stepper.Step label={stepLabel(1)} aria-label={t('register.step.journey')}>
             <Stack mt="md">
               <JourneyFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={t('register.step.vulnerabilities')}>
+          <Stepper.Step label={stepLabel(2)} aria-label={t('register.step.vulnerabilities')}>
             <Stack mt="md">
               <VulnerabilityFields form={form as never} sensitive={sensitiveAllowed} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={t('register.step.contact')}>
+          <Stepper.Step label={stepLabel(3)} aria-label={t('register.step.contact')}>
             <Stack mt="md">
               <ContactFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={t('register.step.consents')}>
+          <Stepper.Step label={stepLabel(4)} aria-label={t('register.step.consents')}>
             <Stack gap="md" mt="md">
               <Radio.Group label={t('register.basis')} {...form.getInputProps('consent.basis')}>
                 <Stack gap="xs" mt="xs">
