@@ -13,6 +13,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // dist/.vite/manifest.json: which chunks each entry and route needs (scripts/bundle-budget.mjs).
+    manifest: true,
     reportCompressedSize: false,
   },
   test: {
