@@ -32,6 +32,8 @@ const common = {
     'node_modules/(content-disposition)/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  // The web app has its own runners: vitest (src/**/*.test.ts[x]) and Playwright (e2e/*.spec.ts).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/web/'],
   testEnvironment: 'node',
 };
 

@@ -13,7 +13,11 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // dist/.vite/manifest.json: which chunks each entry and route needs (scripts/bundle-budget.mjs).
+    manifest: true,
     reportCompressedSize: false,
+    // The size that matters is checked by scripts/bundle-budget.mjs (gzip, sign-in + case list).
+    chunkSizeWarningLimit: 1024,
   },
   test: {
     environment: 'jsdom',
