@@ -47,6 +47,8 @@ function RegisterForm({ me }: { me: Me }) {
   const phone = useMediaQuery('(max-width: 48em)') ?? false;
   const STEPS = ['identity', 'journey', 'vulnerabilities', 'contact', 'consents'] as const;
   const stepLabel = (i: number) => (phone ? undefined : t(`register.step.${STEPS[i]}`));
+  // Without a visible label, the step button is named "Step 2 of 5: Journey" (its visible "2" included).
+  const stepName = (i: number) => (phone ? t('register.stepOf', { n: i + 1, total: STEPS.length, label: t(`register.step.${STEPS[i]}`) }) : undefined);
   const submission = useRef(new SubmissionKey());
   const register = useRegisterCase();
   const [error, setError] = useState<unknown>(null);
@@ -160,7 +162,7 @@ function RegisterForm({ me }: { me: Me }) {
           </Text>
         )}
         <Stepper active={step} onStepClick={(s) => (s < step || !form.validate().hasErrors ? setStep(s) : undefined)} size="sm" allowNextStepsSelect={false} wrap={false}>
-          <Stepper.Step label={stepLabel(0)} aria-label={t('register.step.identity')}>
+          <Stepper.Step label={stepLabel(0)} aria-label={stepName(0)}>
             <Stack gap="md" mt="md">
               {sites.data && sites.data.length > 1 && (
                 <NativeSelect label={t('register.site')} value={siteId} onChange={(e) => form.setFieldValue('siteId', e.currentTarget.value)} data={sites.data.map((s) => ({ value: s.id, label: s.name }))} />
@@ -168,22 +170,22 @@ function RegisterForm({ me }: { me: Me }) {
               <IdentityFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={stepLabel(1)} aria-label={t('register.step.journey')}>
+          <Stepper.Step label={stepLabel(1)} aria-label={stepName(1)}>
             <Stack mt="md">
               <JourneyFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={stepLabel(2)} aria-label={t('register.step.vulnerabilities')}>
+          <Stepper.Step label={stepLabel(2)} aria-label={stepName(2)}>
             <Stack mt="md">
               <VulnerabilityFields form={form as never} sensitive={sensitiveAllowed} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={stepLabel(3)} aria-label={t('register.step.contact')}>
+          <Stepper.Step label={stepLabel(3)} aria-label={stepName(3)}>
             <Stack mt="md">
               <ContactFields form={form as never} />
             </Stack>
           </Stepper.Step>
-          <Stepper.Step label={stepLabel(4)} aria-label={t('register.step.consents')}>
+          <Stepper.Step label={stepLabel(4)} aria-label={stepName(4)}>
             <Stack gap="md" mt="md">
               <Radio.Group label={t('register.basis')} {...form.getInputProps('consent.basis')}>
                 <Stack gap="xs" mt="xs">

@@ -68,7 +68,13 @@ export function SignIn() {
               </Alert>
             )}
             <TextInput label={t('signIn.email')} type="email" autoComplete="username" inputMode="email" required {...form.getInputProps('email')} />
-            <PasswordInput label={t('signIn.password')} autoComplete="current-password" required {...form.getInputProps('password')} />
+            <PasswordInput
+              label={t('signIn.password')}
+              autoComplete="current-password"
+              required
+              visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword') }}
+              {...form.getInputProps('password')}
+            />
             <Button type="submit" loading={busy} fullWidth>
               {t('signIn.submit')}
             </Button>
