@@ -12,9 +12,8 @@ import { type Language, setLanguage } from '../lib/i18n';
 function navFor(me: Me) {
   const items: { to: string; label: string; end?: boolean }[] = [{ to: '/', label: 'nav.home', end: true }];
   if (hasRole(me, 'caseworker', 'manager')) {
-    items.push({ to: '/cases', label: 'nav.cases', end: true }, { to: '/cases/new', label: 'nav.register' });
+    items.push({ to: '/cases', label: 'nav.cases', end: true }, { to: '/cases/new', label: 'nav.register' }, { to: '/alerts', label: 'nav.alerts' });
   }
-  items.push({ to: '/alerts', label: 'nav.alerts' });
   return items;
 }
 
