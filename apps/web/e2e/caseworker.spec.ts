@@ -279,3 +279,31 @@ test('registering a case works by keyboard alone', async ({ page }) => {
   await expect(page.getByText('Sans ressources')).toBeVisible();
   await expect(page.getByText('+22366000003')).toBeVisible();
 });
+
+test('a session ended elsewhere: the next request lands on the sign-in page saying so, and signing in goes back to the page asked for', async ({ page }) => {
+  await signIn(page, 'caseworker@iom-ml.example.org');
+  await expect(page.getByText('Aucune alerte ouverte.').or(page.getByRole('button', { name: 'Marquer comme lue' }).first())).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  // The login is revoked behind the app's back (as a sign-out from another tab would).
+  const out = await page.request.post('/api/v1/auth/logout', { headers: { 'X-Requested-With': 'passerelle-web' } });
+  expect(out.status()).toBe(204);
+  await page.getByRole('main').getByRole('link', { name: 'Voir tous les dossiers' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Votre session a expiré' })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('next')).toBe('/cases');
+  await shot(page, '13-session-expired');
+  await expectAccessible(page, 'session expired');
+  await page.getByRole('textbox', { name: 'Adresse e-mail' }).fill('caseworker@iom-ml.example.org');
+  await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dossiers' })).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe('/cases');
+});
+
+test('a deep link opened signed out comes back after sign-in', async ({ page }) => {
+  await page.goto('/cases/new');
+  await expect(page.getByRole('heading', { name: 'Connexion' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Adresse e-mail' }).fill('caseworker@iom-ml.example.org');
+  await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enregistrer un migrant' })).toBeVisible();
+});
