@@ -511,6 +511,20 @@ describe('PATCH /cases/{id} with If-Match (no lost updates)', () => {
     expect(await auditActions(c.id)).toEqual(actions);
   });
 
+  it('identity is merged over the stored one; null clears a date of birth, a year or a nationality (issue 20: the web form can switch to "year only")', async () => {
+    const d = await register(cwA1, A.sites[0].id, { identity: { givenName: 'Kadiatou', familyName: 'Bah', sex: 'female', dateOfBirth: '1996-03-04', nationality: 'GIN' } });
+    const toYearOnly = await patch(cwA1, d.id, 1, { identity: { dateOfBirth: null, birthYear: 1995, birthDateEstimated: true } }).expect(200);
+    expect(toYearOnly.body.identity).toMatchObject({ givenName: 'Kadiatou', birthYear: 1995, birthDateEstimated: true, nationality: 'GIN' });
+    expect(toYearOnly.body.identity.dateOfBirth).toBeUndefined();
+    const noNationality = await patch(cwA1, d.id, 2, { identity: { nationality: null } }).expect(200);
+    expect(noNationality.body.identity).toMatchObject({ givenName: 'Kadiatou', birthYear: 1995 });
+    expect(noNationality.body.identity.nationality).toBeUndefined();
+    // Absent fields are kept; a bad value is still refused.
+    expect((await patch(cwA1, d.id, 3, { identity: { familyName: 'Barry' } }).expect(200)).body.identity).toMatchObject({ givenName: 'Kadiatou', familyName: 'Barry', birthYear: 1995 });
+    expectProblem(await patch(cwA1, d.id, 4, { identity: { nationality: 'XX' } }), 400, 'VALIDATION_FAILED');
+    expectProblem(await patch(cwA1, d.id, 4, { identity: { givenName: null } }), 400, 'VALIDATION_FAILED');
+  });
+
   it('two concurrent PATCHes with the same If-Match → exactly one 200 and one 412, repeatedly; the winner’s value is stored', async () => {
     for (let round = 0; round < 6; round++) {
       const { version } = (await caseRow(c.id))!;

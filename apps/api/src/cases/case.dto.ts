@@ -64,10 +64,11 @@ export class IdentityPatchDto {
   @Str({ ...NAME, optional: true }) familyName?: string;
   @Strs({ optional: true, maxItems: 10, max: 100 }) otherNames?: string[];
   @OneOf(SEXES, { optional: true }) sex?: Sex;
-  @DateOnly({ optional: true, past: true }) dateOfBirth?: string;
-  @Int({ optional: true, min: 1900, max: 2100 }) birthYear?: number;
+  // null clears (the identity is merged over the stored one: an absent field is kept).
+  @DateOnly({ optional: true, nullable: true, past: true }) dateOfBirth?: string | null;
+  @Int({ optional: true, nullable: true, min: 1900, max: 2100 }) birthYear?: number | null;
   @Bool({ optional: true }) birthDateEstimated?: boolean;
-  @Country({ optional: true }) nationality?: string;
+  @Country({ optional: true, nullable: true }) nationality?: string | null;
   @Languages({ optional: true }) languages?: string[];
 }
 export class ContactDto {

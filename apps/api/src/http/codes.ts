@@ -30,10 +30,13 @@ function isRealDate(v: unknown): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-const doc = (optional: boolean | undefined, schema: Record<string, unknown>) => (optional ? ApiPropertyOptional(schema) : ApiProperty(schema));
+const doc = (optional: boolean | undefined, schema: Record<string, unknown>, nullable = false) => {
+  const full = nullable ? { ...schema, nullable: true } : schema;
+  return optional ? ApiPropertyOptional(full) : ApiProperty(full);
+};
 
-export const Country = (o: { optional?: boolean; example?: string } = {}) =>
-  applyDecorators(...(o.optional ? [IsOptional()] : []), codeIn(ALPHA3, 'ISO 3166-1 alpha-3'), doc(o.optional, { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3, example: o.example ?? 'GIN' }));
+export const Country = (o: { optional?: boolean; nullable?: boolean; example?: string } = {}) =>
+  applyDecorators(...(o.optional ? [IsOptional()] : []), codeIn(ALPHA3, 'ISO 3166-1 alpha-3'), doc(o.optional, { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3, example: o.example ?? 'GIN' }, o.nullable));
 
 export const Languages = (o: { optional?: boolean } = {}) =>
   applyDecorators(
@@ -49,7 +52,7 @@ export const Currency = (o: { optional?: boolean } = {}) =>
   applyDecorators(...(o.optional ? [IsOptional()] : []), codeIn(CURRENCIES, 'ISO 4217'), doc(o.optional, { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3, example: 'XOF' }));
 
 /** A calendar date YYYY-MM-DD that exists; `past` refuses dates after today. */
-export const DateOnly = (o: { optional?: boolean; past?: boolean; example?: string } = {}) =>
+export const DateOnly = (o: { optional?: boolean; nullable?: boolean; past?: boolean; example?: string } = {}) =>
   applyDecorators(
     ...(o.optional ? [IsOptional()] : []),
     ((object: object, propertyName: string | symbol) =>
@@ -60,5 +63,5 @@ export const DateOnly = (o: { optional?: boolean; past?: boolean; example?: stri
         options: { message: `$property must be a real date YYYY-MM-DD${o.past ? ' not in the future' : ''}` },
         validator: { validate: (v: unknown) => isRealDate(v) && (!o.past || (v as string) <= new Date().toISOString().slice(0, 10)) },
       })) as PropertyDecorator,
-    doc(o.optional, { type: 'string', format: 'date', maxLength: 10, example: o.example }),
+    doc(o.optional, { type: 'string', format: 'date', maxLength: 10, example: o.example }, o.nullable),
   );

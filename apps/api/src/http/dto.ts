@@ -33,11 +33,15 @@ import {
 
 interface Common {
   optional?: boolean;
+  /** Optional fields accept null already (IsOptional); say so in the document where null means "clear it". */
+  nullable?: boolean;
   description?: string;
   example?: unknown;
 }
-const doc = (o: Common, schema: Record<string, unknown>) =>
-  o.optional ? ApiPropertyOptional({ ...schema, description: o.description, example: o.example }) : ApiProperty({ ...schema, description: o.description, example: o.example });
+const doc = (o: Common, schema: Record<string, unknown>) => {
+  const full = { ...schema, description: o.description, example: o.example, ...(o.nullable ? { nullable: true } : {}) };
+  return o.optional ? ApiPropertyOptional(full) : ApiProperty(full);
+};
 const opt = (o: Common) => (o.optional ? [IsOptional()] : []);
 /** Optional means "may be absent", not "may be null": for fields where null is no value (an enum, a non-blank string, a section). */
 const absentOk = (o: Common) => (o.optional ? [ValidateIf((_: object, v: unknown) => v !== undefined)] : []);

@@ -2340,12 +2340,12 @@ export interface components {
             /** @enum {string} */
             sex?: "female" | "male" | "other" | "unknown";
             /** Format: date */
-            dateOfBirth?: string;
+            dateOfBirth?: string | null;
             /** Format: int32 */
-            birthYear?: number;
+            birthYear?: number | null;
             birthDateEstimated?: boolean;
             /** @example GIN */
-            nationality?: string;
+            nationality?: string | null;
             /**
              * @example [
              *       "fra",

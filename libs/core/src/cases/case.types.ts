@@ -39,8 +39,15 @@ export interface RegisterCaseInput {
   household?: Household;
   consent?: ConsentInput;
 }
+/** Identity fields a PATCH may clear with null (the rest is merged over the stored identity). */
+export type IdentityPatch = Partial<Omit<IdentityInput, 'dateOfBirth' | 'birthYear' | 'nationality'>> & {
+  dateOfBirth?: string | null;
+  birthYear?: number | null;
+  nationality?: string | null;
+};
+
 export interface UpdateCaseInput {
-  identity?: Partial<IdentityInput>;
+  identity?: IdentityPatch;
   contact?: Contact;
   documents?: IdentityDocument[];
   journey?: Journey;

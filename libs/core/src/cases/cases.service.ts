@@ -264,7 +264,8 @@ export class CasesService implements OnModuleInit {
       const now = this.clock.now();
       if (patch.identity) {
         // Only the fields given: a DTO instance carries its absent optional fields as own `undefined`.
-        const given = Object.fromEntries(Object.entries(patch.identity).filter(([, v]) => v !== undefined));
+        // null clears a field: no date of birth (the year only), no year, no nationality.
+        const given = Object.fromEntries(Object.entries(patch.identity).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v ?? undefined]));
         this.applyIdentity(c, { ...caseIdentity(c), ...given });
       }
       if (patch.contact !== undefined) c.contact = patch.contact;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Case } from './api';
-import { emptyProfile, type ProfileValues, profileOf, sectionsOf } from './profile';
-import { patchOf } from './tabs/ProfileTab';
+import { emptyProfile, patchOf, type ProfileValues, profileOf, sectionsOf } from './profile';
 
 const filled = (): ProfileValues => ({
   ...emptyProfile(),
@@ -126,53 +125,71 @@ describe('profileOf → sectionsOf', () => {
   });
 });
 
-describe('patchOf', () => {
+describe('patchOf (what an edit sends: the changed sections, without losing what the form does not show)', () => {
   it('nothing changed: an empty patch', () => {
-    const base = profileOf(typicalCase());
-    expect(patchOf(base, structuredClone(base))).toEqual({});
+    const c = typicalCase();
+    const base = profileOf(c);
+    expect(patchOf(c, base, structuredClone(base))).toEqual({});
   });
 
-  it('one field changed: only its section, and that section whole', () => {
-    const base = profileOf(typicalCase());
+  it('one contact field changed: the contact section whole, the stored fields the form does not show kept', () => {
+    const c = typicalCase();
+    c.contact = { ...c.contact, email: 'aminata@example.org' };
+    const base = profileOf(c);
     const mine = structuredClone(base);
     mine.contact.phone = '+22371111111';
-    expect(patchOf(base, mine)).toEqual({ contact: { phone: '+22371111111', address: 'Gao' } });
+    expect(patchOf(c, base, mine)).toEqual({ contact: { phone: '+22371111111', address: 'Gao', email: 'aminata@example.org' } });
   });
 
-  it('changes in two sections: those two, whole; the others not sent', () => {
-    const base = profileOf(typicalCase());
+  it('a journey edit keeps the departure date and the money spent the form does not show', () => {
+    const c = typicalCase();
+    c.journey = { ...c.journey, departureDate: '2026-09-01', moneySpent: { amount: 150000, currency: 'XOF' }, educationLevel: 'primary' };
+    const base = profileOf(c);
+    const mine = structuredClone(base);
+    mine.journey.route = 'Conakry, Bamako, Gao, Tamanrasset';
+    mine.journey.placeOfOrigin = '';
+    const patch = patchOf(c, base, mine);
+    expect(Object.keys(patch)).toEqual(['journey']);
+    expect(patch.journey).toMatchObject({ departureDate: '2026-09-01', moneySpent: { amount: 150000, currency: 'XOF' }, educationLevel: 'primary', route: ['Conakry', 'Bamako', 'Gao', 'Tamanrasset'] });
+    expect(patch.journey).not.toHaveProperty('placeOfOrigin');
+  });
+
+  it('an identity edit sends the identity whole; an emptied nationality is sent as null (the server merges identity)', () => {
+    const c = typicalCase();
+    const base = profileOf(c);
     const mine = structuredClone(base);
     mine.identity.familyName = 'Touré';
-    mine.journey.route = 'Conakry, Bamako, Gao, Tamanrasset';
-    const patch = patchOf(base, mine);
-    expect(Object.keys(patch).sort()).toEqual(['identity', 'journey']);
-    expect(patch.identity).toEqual({ givenName: 'Aminata', familyName: 'Touré', sex: 'female', dateOfBirth: '1999-04-02', nationality: 'GIN', languages: ['fra', 'sus'] });
-    expect(patch.journey).toEqual({ ...typicalCase().journey, route: ['Conakry', 'Bamako', 'Gao', 'Tamanrasset'] });
+    mine.identity.nationality = '';
+    expect(patchOf(c, base, mine)).toEqual({
+      identity: { givenName: 'Aminata', familyName: 'Touré', sex: 'female', dateOfBirth: '1999-04-02', birthDateEstimated: false, nationality: null, languages: ['fra', 'sus'] },
+    });
   });
 
   it('never sends the sensitive section (the profile editor does not show it)', () => {
-    const base = profileOf(typicalCase());
+    const c = typicalCase();
+    const base = profileOf(c);
     const mine = structuredClone(base);
     mine.sensitive.narrative = 'changed';
-    expect(patchOf(base, mine)).toEqual({});
+    expect(patchOf(c, base, mine)).toEqual({});
   });
 
-  it('removing every vulnerability sends an empty list; emptying the contacts sends an empty section', () => {
-    const base = profileOf(typicalCase());
+  it('removing every vulnerability sends an empty list; emptying the shown contacts removes them', () => {
+    const c = typicalCase();
+    const base = profileOf(c);
     const mine = structuredClone(base);
     mine.vulnerabilities = [];
     mine.contact = { phone: '', altPhone: '', address: '', contactPerson: '' };
-    expect(patchOf(base, mine)).toEqual({ vulnerabilities: [], contact: {} });
+    expect(patchOf(c, base, mine)).toEqual({ vulnerabilities: [], contact: {} });
   });
 
-  it('switching to "year only" sends the identity with birthYear and birthDateEstimated, without dateOfBirth', () => {
-    const base = profileOf(typicalCase());
+  it('switching to "year only" clears the date of birth (null) and sends the year, estimated', () => {
+    const c = typicalCase();
+    const base = profileOf(c);
     const mine = structuredClone(base);
     mine.birthYearOnly = true;
-    mine.identity.birthYear = '1999';
-    const patch = patchOf(base, mine);
+    mine.identity.birthYear = '1998';
+    const patch = patchOf(c, base, mine);
     expect(Object.keys(patch)).toEqual(['identity']);
-    expect(patch.identity).toMatchObject({ birthYear: 1999, birthDateEstimated: true });
-    expect(patch.identity).not.toHaveProperty('dateOfBirth');
+    expect(patch.identity).toMatchObject({ dateOfBirth: null, birthYear: 1998, birthDateEstimated: true });
   });
 });

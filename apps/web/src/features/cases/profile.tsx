@@ -2,7 +2,7 @@ import { Checkbox, Group, NativeSelect, SimpleGrid, Stack, Textarea, TextInput }
 import type { UseFormReturnType } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { COMMON_COUNTRIES, countryName } from '../../lib/format';
-import type { Case, CaseInput } from './api';
+import type { Case, CaseInput, CasePatch } from './api';
 import { CATEGORIES, LANGUAGES, REASONS, SEXES, TRAVELLING_WITH, VULNERABILITIES } from './vocabulary';
 
 /**
@@ -62,9 +62,10 @@ export function profileOf(c: Case): ProfileValues {
 /** Only what was filled in: an empty input is "not known", never an empty string sent. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> | undefined {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, raw] of Object.entries(o)) {
+    const v = typeof raw === 'string' ? raw.trim() : raw;
     if (v === '' || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = typeof v === 'string' ? v.trim() : v;
+    out[k] = v;
   }
   return Object.keys(out).length ? (out as Partial<T>) : undefined;
 }
@@ -97,6 +98,50 @@ export function sectionsOf(v: ProfileValues): Omit<CaseInput, 'siteId' | 'identi
     sensitive: compact(v.sensitive) as CaseInput['sensitive'],
     contact: compact(v.contact) as CaseInput['contact'],
   };
+}
+
+/** The form's fields of a section over the stored section: a field the form does not show is kept, one emptied is removed. */
+function overlay(stored: Record<string, unknown> | null | undefined, fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(stored ?? {}) };
+  for (const [k, raw] of Object.entries(fields)) {
+    const v = typeof raw === 'string' ? raw.trim() : raw;
+    if (v === '' || (Array.isArray(v) && v.length === 0)) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The PATCH for what the user changed, section by section. The server replaces `journey` and
+ * `contact` whole, so they start from the stored section (fields the form does not show, such
+ * as the departure date or the money spent, are kept); it merges `identity`, so a field the user
+ * emptied is sent as null (the date of birth when only the year is known, the nationality).
+ */
+export function patchOf(stored: Case, base: ProfileValues, mine: ProfileValues): CasePatch {
+  const patch: CasePatch = {};
+  if (!same(base.identity, mine.identity) || base.birthYearOnly !== mine.birthYearOnly) {
+    const i = mine.identity;
+    const year = mine.birthYearOnly && /^\d{4}$/.test(i.birthYear.trim()) ? Number(i.birthYear.trim()) : null;
+    patch.identity = {
+      givenName: i.givenName.trim(),
+      familyName: i.familyName.trim(),
+      sex: i.sex as NonNullable<CasePatch['identity']>['sex'],
+      dateOfBirth: mine.birthYearOnly ? null : i.dateOfBirth || null,
+      ...(mine.birthYearOnly ? { birthYear: year, birthDateEstimated: true } : { birthDateEstimated: false }),
+      nationality: i.nationality || null,
+      languages: i.languages,
+    };
+  }
+  if (base.migrantCategory !== mine.migrantCategory && mine.migrantCategory) patch.migrantCategory = mine.migrantCategory as CasePatch['migrantCategory'];
+  if (!same(base.journey, mine.journey)) {
+    const route = mine.journey.route.split(',').map((p) => p.trim()).filter(Boolean);
+    patch.journey = overlay(stored.journey as Record<string, unknown>, { ...mine.journey, route }) as CasePatch['journey'];
+  }
+  if (!same(base.vulnerabilities, mine.vulnerabilities)) patch.vulnerabilities = mine.vulnerabilities as CasePatch['vulnerabilities'];
+  if (!same(base.contact, mine.contact)) patch.contact = overlay(stored.contact as Record<string, unknown>, mine.contact) as CasePatch['contact'];
+  return patch;
 }
 
 type Form = UseFormReturnType<ProfileValues>;

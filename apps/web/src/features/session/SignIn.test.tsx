@@ -43,7 +43,7 @@ describe('SignIn', () => {
     renderSignIn();
     expect(screen.getByRole('heading', { level: 1, name: fr.signIn.title })).toBeInTheDocument();
     expect(screen.getByLabelText(fr.signIn.email, { exact: false })).toBeInTheDocument();
-    expect(screen.getByLabelText(fr.signIn.password, { exact: false })).toBeInTheDocument();
+    expect(screen.getByLabelText(fr.signIn.password, { exact: false, selector: 'input' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: fr.signIn.submit })).toBeInTheDocument();
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -54,7 +54,7 @@ describe('SignIn', () => {
     renderSignIn();
 
     await user.type(screen.getByLabelText(fr.signIn.email, { exact: false }), 'caseworker@iom-ml.example.org');
-    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false }), 'not-the-password');
+    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false, selector: 'input' }), 'not-the-password');
     await user.click(screen.getByRole('button', { name: fr.signIn.submit }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(fr.problems.INVALID_CREDENTIALS);
@@ -77,7 +77,7 @@ describe('SignIn', () => {
     renderSignIn();
 
     await user.type(screen.getByLabelText(fr.signIn.email, { exact: false }), 'manager@iom-ml.example.org');
-    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false }), 'whatever-it-is');
+    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false, selector: 'input' }), 'whatever-it-is');
     await user.click(screen.getByRole('button', { name: fr.signIn.submit }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(fr.problems.NETWORK);
@@ -88,7 +88,7 @@ describe('SignIn', () => {
     const user = userEvent.setup();
     renderSignIn();
     await user.type(screen.getByLabelText(fr.signIn.email, { exact: false }), 'caseworker');
-    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false }), 'x');
+    await user.type(screen.getByLabelText(fr.signIn.password, { exact: false, selector: 'input' }), 'x');
     await user.click(screen.getByRole('button', { name: fr.signIn.submit }));
     expect(await screen.findByText(fr.signIn.emailInvalid)).toBeInTheDocument();
     expect(fetchMock).not.toHaveBeenCalled();

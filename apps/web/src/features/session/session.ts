@@ -62,18 +62,24 @@ async function loadMe(): Promise<Me> {
   return me;
 }
 
-/** A new access token from the HttpOnly cookie; false when the session is over. */
+/**
+ * A new access token from the HttpOnly cookie; false only when the server refuses it (the login
+ * is over: 400, 401, 403). No network, or a server that cannot answer (5xx): the session may well
+ * be alive, so keep the token held and try again in a while: never sign out over a bad link.
+ */
 async function renew(): Promise<boolean> {
   try {
-    const { data } = await api.POST('/api/v1/auth/refresh', { headers: WEB_HEADER });
-    if (!data) return false;
-    await accept(data);
-    return true;
+    const { data, response } = await api.POST('/api/v1/auth/refresh', { headers: WEB_HEADER });
+    if (data) {
+      await accept(data);
+      return true;
+    }
+    if (response.status === 400 || response.status === 401 || response.status === 403) return false;
   } catch {
-    // No network: the session may well be alive; keep the token we have and try again later.
-    scheduleRenewal(90);
-    return hasAccessToken();
+    /* no network */
   }
+  if (state.status === 'signedIn') scheduleRenewal(90);
+  return hasAccessToken();
 }
 
 function end(reason: 'expired' | 'signedOut') {
@@ -110,9 +116,12 @@ export async function restore(): Promise<void> {
   set({ status: 'signedOut' });
 }
 
+/** Ends the session on this device whatever the network says (the server revokes it when reached). */
 export async function signOut(): Promise<void> {
   try {
     await api.POST('/api/v1/auth/logout', { headers: WEB_HEADER });
+  } catch {
+    /* no network: the cookie stays until it expires or the next sign-out reaches the server */
   } finally {
     end('signedOut');
   }

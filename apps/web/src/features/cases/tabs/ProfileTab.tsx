@@ -8,22 +8,9 @@ import { api } from '../../../lib/api-client';
 import { countryName, formatDay } from '../../../lib/format';
 import { fieldErrors, Problem } from '../../../lib/problems';
 import { may } from '../actions';
-import { type Case, type CasePatch, useUpdateCase, type VersionedCase } from '../api';
+import { type Case, useUpdateCase, type VersionedCase } from '../api';
 import { ConflictView } from '../ConflictView';
-import { ContactFields, IdentityFields, JourneyFields, type ProfileValues, profileOf, sectionsOf, VulnerabilityFields } from '../profile';
-
-const SECTIONS = ['identity', 'migrantCategory', 'journey', 'vulnerabilities', 'contact'] as const;
-
-/** The sections the user changed, whole (each replaces the stored section). */
-export function patchOf(base: ProfileValues, mine: ProfileValues): CasePatch {
-  const a = sectionsOf(base) as Record<string, unknown>;
-  const b = sectionsOf(mine) as Record<string, unknown>;
-  const patch: Record<string, unknown> = {};
-  for (const s of SECTIONS) {
-    if (JSON.stringify(a[s] ?? null) !== JSON.stringify(b[s] ?? null)) patch[s] = b[s] ?? (s === 'vulnerabilities' ? [] : s === 'migrantCategory' ? undefined : {});
-  }
-  return patch as CasePatch;
-}
+import { ContactFields, IdentityFields, JourneyFields, patchOf, type ProfileValues, profileOf, VulnerabilityFields } from '../profile';
 
 export function ProfileTab({ data }: { data: VersionedCase }) {
   const { t } = useTranslation();
@@ -108,8 +95,8 @@ function ProfileEditor({ data, onDone }: { data: VersionedCase; onDone: () => vo
   const update = useUpdateCase(data.case.id);
   const [conflict, setConflict] = useState<VersionedCase | null>(null);
 
-  const save = async (etag: string, from: ProfileValues) => {
-    const patch = patchOf(from, form.getValues());
+  const save = async (etag: string, from: ProfileValues, stored: Case) => {
+    const patch = patchOf(stored, from, form.getValues());
     if (!Object.keys(patch).length) return onDone();
     try {
       await update.mutateAsync({ patch, etag });
@@ -158,7 +145,7 @@ function ProfileEditor({ data, onDone }: { data: VersionedCase; onDone: () => vo
   return (
     <form
       noValidate
-      onSubmit={form.onSubmit(() => void save(base.etag, base.values))}
+      onSubmit={form.onSubmit(() => void save(base.etag, base.values, base.case))}
     >
       <Stack gap="lg">
         <Card withBorder>
