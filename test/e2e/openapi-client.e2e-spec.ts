@@ -98,7 +98,7 @@ describe('the exported OpenAPI document (issue 20)', () => {
   });
 
   it('declares the rate-limit, request-id, Retry-After and ETag headers once, in components, and responses refer to them', () => {
-    expect(Object.keys(doc.components?.headers ?? {}).sort()).toEqual(['ETag', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id']);
+    expect(Object.keys(doc.components?.headers ?? {}).sort()).toEqual(['ETag', 'Retry-After', 'Set-Cookie', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'X-Request-Id']);
     const inline: string[] = [];
     const responses = [
       ...operations.flatMap(({ route, op }) => Object.entries(op.responses).map(([status, r]) => [`${route} ${status}`, r] as const)),

@@ -15,6 +15,7 @@ import {
   type OpenAPIObject,
 } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig, ERROR_CODES, type NodeEnv } from '@passerelle/common';
+import { SET_COOKIE_HEADER } from '../identity/session-cookie.js';
 import { PROBLEMS } from './problems.js';
 import { assertUniqueOperationIds, OPERATION_IDS, operationIdFactory } from './operation-ids.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -82,6 +83,7 @@ const HEADERS = {
   },
   'Retry-After': { description: 'Seconds to wait before retrying', schema: int32(86_400) },
   ETag: { description: 'The record’s version (case, return, reintegration plan), for If-Match', schema: { type: 'string', pattern: '^"[0-9]{1,10}"$', maxLength: 12 } },
+  'Set-Cookie': SET_COOKIE_HEADER,
 };
 type HeaderName = keyof typeof HEADERS;
 const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` });

@@ -7,7 +7,7 @@ import { CurrentActor, RequestInfo, SignedIn } from '../http/auth.js';
 import { ApiProblems, ProblemDto } from '../http/openapi.js';
 import { Public } from '../http/public.decorator.js';
 import { LoginDto, OrganizationDto, RefreshDto, SessionDto, SessionUserDto, toSessionResponse } from './identity.dto.js';
-import { clearRefreshCookie, isWebClient, refreshTokenFrom, setCookieHeader, toWebSession, WebSession } from './session-cookie.js';
+import { clearRefreshCookie, isWebClient, refreshTokenFrom, SET_COOKIE, toWebSession, WebSession } from './session-cookie.js';
 
 class MeDto {
   user: SessionUserDto;
@@ -32,7 +32,7 @@ export class AuthController {
     description: 'With X-Requested-With: passerelle-web the refresh token is set as an HttpOnly cookie and left out of the body.',
   })
   @WebSession({ readsCookie: false })
-  @ApiOkResponse({ type: SessionDto, headers: setCookieHeader('the refresh token, for its lifetime') })
+  @ApiOkResponse({ type: SessionDto, description: 'Signed in; for the web app the refresh token is in the cookie, not the body', headers: SET_COOKIE })
   @ApiProblems(400, 401, 415)
   async login(@Body() dto: LoginDto, @RequestInfo() info: Info, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
     const session = await this.auth.login(dto.email, dto.password, info);
@@ -50,11 +50,11 @@ export class AuthController {
   })
   @WebSession({ readsCookie: true })
   @ApiBody({ type: RefreshDto, required: false, description: 'Absent in the web flow (the cookie carries the token)' })
-  @ApiOkResponse({ type: SessionDto, headers: setCookieHeader('the rotated refresh token, for its lifetime') })
+  @ApiOkResponse({ type: SessionDto, description: 'A new access token; for the web app the rotated refresh token is in the cookie', headers: SET_COOKIE })
   @ApiResponse({
     status: 401,
     description: 'The refresh token is unknown, rotated (the login is then revoked), expired or its user inactive',
-    headers: setCookieHeader('the cookie cleared', true),
+    headers: SET_COOKIE,
     content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
   })
   @ApiProblems(400, 403, 415)
@@ -80,7 +80,7 @@ export class AuthController {
   })
   @WebSession({ readsCookie: true })
   @ApiBody({ type: RefreshDto, required: false, description: 'Absent in the web flow (the cookie carries the token)' })
-  @ApiNoContentResponse({ description: 'Signed out (also for an unknown token)', headers: setCookieHeader('the cookie cleared, known or not', true) })
+  @ApiNoContentResponse({ description: 'Signed out (also for an unknown token)', headers: SET_COOKIE })
   @ApiProblems(400, 403, 415)
   async logout(@Body() dto: RefreshDto, @RequestInfo() info: Info, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const from = refreshTokenFrom(req, dto.refreshToken);

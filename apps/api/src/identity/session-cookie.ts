@@ -98,16 +98,17 @@ export const REFRESH_COOKIE_DOC = ApiParam({
 } as ApiParamOptions);
 
 /** The Set-Cookie a web sign-in, refresh or sign-out answers with (`cleared`: Max-Age=0, no value). */
-export const setCookieHeader = (what: string, cleared = false) => ({
-  'Set-Cookie': {
-    description: `With X-Requested-With: ${WEB_CLIENT}: ${what}; Secure when PUBLIC_BASE_URL is https`,
-    schema: {
-      type: 'string',
-      maxLength: 300,
-      pattern: `^${REFRESH_COOKIE}=[A-Za-z0-9_-]{0,100}; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}; Max-Age=\\d+(; Secure)?$`,
-      example: `${REFRESH_COOKIE}=${cleared ? '' : '…'}; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}; Max-Age=${cleared ? 0 : 1209600}; Secure`,
-    },
+/** The refresh cookie as a response header, declared once in components.headers (apps/api/src/http/openapi.ts). */
+export const SET_COOKIE_HEADER = {
+  description: `With X-Requested-With: ${WEB_CLIENT}: the refresh token set or rotated (for its lifetime), or cleared (empty, Max-Age=0) on sign-out and refusal; Secure when PUBLIC_BASE_URL is https`,
+  schema: {
+    type: 'string',
+    maxLength: 300,
+    pattern: `^${REFRESH_COOKIE}=[A-Za-z0-9_-]{0,100}; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}; Max-Age=\\d+(; Secure)?$`,
+    example: `${REFRESH_COOKIE}=Zm9yLWV4YW1wbGUtb25seS1ub3QtYS10b2tlbg; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}; Max-Age=1209600; Secure`,
   },
-});
+};
+/** `headers` of a response that sets or clears the refresh cookie. */
+export const SET_COOKIE = { 'Set-Cookie': { $ref: '#/components/headers/Set-Cookie' } };
 
 export const WebSession = (options: { readsCookie: boolean }) => applyDecorators(WEB_CLIENT_HEADER_DOC, ...(options.readsCookie ? [REFRESH_COOKIE_DOC] : []));

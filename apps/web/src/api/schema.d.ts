@@ -4117,6 +4117,8 @@ export interface components {
         "Retry-After": number;
         /** @description The record’s version (case, return, reintegration plan), for If-Match */
         ETag: string;
+        /** @description With X-Requested-With: passerelle-web: the refresh token set or rotated (for its lifetime), or cleared (empty, Max-Age=0) on sign-out and refusal; Secure when PUBLIC_BASE_URL is https */
+        "Set-Cookie": string;
     };
     pathItems: never;
 }
@@ -4198,14 +4200,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed in; for the web app the refresh token is in the cookie, not the body */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description With X-Requested-With: passerelle-web: the refresh token, for its lifetime; Secure when PUBLIC_BASE_URL is https */
-                    "Set-Cookie"?: string;
+                    "Set-Cookie": components["headers"]["Set-Cookie"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4240,14 +4242,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A new access token; for the web app the rotated refresh token is in the cookie */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description With X-Requested-With: passerelle-web: the rotated refresh token, for its lifetime; Secure when PUBLIC_BASE_URL is https */
-                    "Set-Cookie"?: string;
+                    "Set-Cookie": components["headers"]["Set-Cookie"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4262,8 +4264,7 @@ export interface operations {
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description With X-Requested-With: passerelle-web: the cookie cleared; Secure when PUBLIC_BASE_URL is https */
-                    "Set-Cookie"?: string;
+                    "Set-Cookie": components["headers"]["Set-Cookie"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4304,8 +4305,7 @@ export interface operations {
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description With X-Requested-With: passerelle-web: the cookie cleared, known or not; Secure when PUBLIC_BASE_URL is https */
-                    "Set-Cookie"?: string;
+                    "Set-Cookie": components["headers"]["Set-Cookie"];
                     [name: string]: unknown;
                 };
                 content?: never;
