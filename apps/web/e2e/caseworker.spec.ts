@@ -307,3 +307,38 @@ test('a deep link opened signed out comes back after sign-in', async ({ page }) 
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Enregistrer un migrant' })).toBeVisible();
 });
+
+/** Controls smaller than a thumb on the screen as it is now: buttons, fields, selects, tabs, navigation links. */
+async function smallTargets(page: Page, label: string): Promise<string[]> {
+  const small: string[] = [];
+  for (const role of ['button', 'textbox', 'combobox', 'tab', 'checkbox', 'radio'] as const) {
+    for (const el of await page.getByRole(role).all()) {
+      if (!(await el.isVisible())) continue;
+      const box = await el.boundingBox();
+      // A checkbox or radio is hit through its label too: measure the label's row; a field, its
+      // framed box (the password's input sits inside one, beside its show button).
+      const around = role === 'checkbox' || role === 'radio' ? '-body' : role === 'textbox' ? 'Input-wrapper' : null;
+      const target = around ? ((await el.locator(`xpath=ancestor-or-self::*[contains(@class,"${around}")][1]`).boundingBox()) ?? box) : box;
+      if (target && target.height < 44) small.push(`${label}: ${role} "${(await el.getAttribute('aria-label')) ?? (await el.innerText().catch(() => ''))}" ${Math.round(target.height)} px`);
+    }
+  }
+  for (const link of await page.getByRole('navigation').getByRole('link').all()) {
+    const box = (await link.isVisible()) ? await link.boundingBox() : null;
+    if (box && box.height < 44) small.push(`${label}: navigation link "${await link.innerText()}" ${Math.round(box.height)} px`);
+  }
+  return small;
+}
+
+test('touch targets are at least 44 px tall (sign-in, home, case list, register)', async ({ page }) => {
+  await page.goto('/');
+  const small = await smallTargets(page, 'sign-in');
+  await signIn(page, 'caseworker@iom-ml.example.org');
+  small.push(...(await smallTargets(page, 'home')));
+  await page.getByRole('main').getByRole('link', { name: 'Voir tous les dossiers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dossiers' })).toBeVisible();
+  small.push(...(await smallTargets(page, 'case list')));
+  await page.goto('/cases/new');
+  await expect(page.getByRole('heading', { level: 1, name: 'Enregistrer un migrant' })).toBeVisible();
+  small.push(...(await smallTargets(page, 'register')));
+  expect(small).toEqual([]);
+});

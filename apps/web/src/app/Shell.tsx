@@ -44,7 +44,7 @@ export function Shell() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="md" aria-label={t('shell.menu')} />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="lg" aria-label={t('shell.menu')} />
             <Text component={Link} to="/" fw={700} size="lg" c="blue.9" style={{ textDecoration: 'none' }}>
               Passerelle
             </Text>

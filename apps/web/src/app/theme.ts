@@ -1,4 +1,4 @@
-import { Alert, type CSSVariablesResolver, createTheme, Notification } from '@mantine/core';
+import { Alert, Checkbox, type CSSVariablesResolver, createTheme, Notification, Radio } from '@mantine/core';
 
 /** Big targets for thumbs on a phone (≥ 44 px), plain system fonts (nothing to download). */
 export const theme = createTheme({
@@ -14,8 +14,9 @@ export const theme = createTheme({
     NativeSelect: { defaultProps: { size: 'md' } },
     Textarea: { defaultProps: { size: 'md' } },
     MultiSelect: { defaultProps: { size: 'md' } },
-    Checkbox: { defaultProps: { size: 'md' } },
-    Radio: { defaultProps: { size: 'md' } },
+    // The whole row (box and label) is the target: at least 44 px tall.
+    Checkbox: Checkbox.extend({ defaultProps: { size: 'md' }, styles: { body: { minHeight: '2.75rem', alignItems: 'center' } } }),
+    Radio: Radio.extend({ defaultProps: { size: 'md' }, styles: { body: { minHeight: '2.75rem', alignItems: 'center' } } }),
     SegmentedControl: { defaultProps: { size: 'md' } },
     Tabs: { defaultProps: { keepMounted: false } },
     // A coloured title on a tinted background falls under WCAG AA contrast: titles in the text colour.
@@ -24,7 +25,7 @@ export const theme = createTheme({
   },
 });
 
-/** Secondary text ("dimmed": descriptions, inactive steps) dark enough for WCAG AA on white. */
+/** Secondary text ("dimmed": descriptions, inactive steps) dark enough for WCAG AA on white; targets big enough for a thumb. */
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
   light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },

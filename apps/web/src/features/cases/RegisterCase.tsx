@@ -161,7 +161,7 @@ function RegisterForm({ me }: { me: Me }) {
             {t('register.stepOf', { n: step + 1, total: STEPS.length, label: t(`register.step.${STEPS[step]}`) })}
           </Text>
         )}
-        <Stepper active={step} onStepClick={(s) => (s < step || !form.validate().hasErrors ? setStep(s) : undefined)} size="sm" allowNextStepsSelect={false} wrap={false}>
+        <Stepper active={step} onStepClick={(s) => (s < step || !form.validate().hasErrors ? setStep(s) : undefined)} size="sm" iconSize={44} allowNextStepsSelect={false} wrap={false}>
           <Stepper.Step label={stepLabel(0)} aria-label={stepName(0)}>
             <Stack gap="md" mt="md">
               {sites.data && sites.data.length > 1 && (

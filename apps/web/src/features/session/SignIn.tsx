@@ -72,7 +72,8 @@ export function SignIn() {
               label={t('signIn.password')}
               autoComplete="current-password"
               required
-              visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword') }}
+              visibilityToggleButtonProps={{ 'aria-label': t('signIn.showPassword'), style: { width: '2.75rem', height: '2.75rem' } }}
+              rightSectionWidth={48}
               {...form.getInputProps('password')}
             />
             <Button type="submit" loading={busy} fullWidth>
