@@ -36,6 +36,11 @@ import {
   WithdrawDto,
 } from './case.dto.js';
 
+/** Likely duplicates as list rows with their score (of a case, or of a person about to be registered). */
+function toDuplicates(found: (CaseView & { score: number })[], actor: Actor): DuplicatesDto {
+  return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
+}
+
 function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
   reply.header('etag', `"${view.case.version}"`);
   return toCaseResponse(view, actor);
@@ -87,7 +92,7 @@ export class CasesController {
   @ApiProblems(400, 403, 415)
   async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
     const found = await this.cases.duplicateCandidates(actor, dto);
-    return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
+    return toDuplicates(found, actor);
   }
 
   @Get(':id')
@@ -176,7 +181,7 @@ export class CasesController {
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
     const found = await this.cases.duplicates(actor, id);
-    return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
+    return toDuplicates(found, actor);
   }
 
   @Post(':id/consents')

@@ -388,7 +388,8 @@ export class CasesService implements OnModuleInit {
     const [row] = await this.db.query('SELECT f_case_search_name($1, $2, $3::text[]) AS name', [probe.givenName, probe.familyName, probe.otherNames ?? []]);
     const birthYear = probe.dateOfBirth ? Number(probe.dateOfBirth.slice(0, 4)) : (probe.birthYear ?? null);
     const shown = await this.scoredCandidates(actor, { name: row?.name ?? '', birthYear, nationality: probe.nationality ?? null });
-    for (const d of shown) await this.audit.record(null, actor, 'case.duplicates_viewed', this.target(d.case), { details: { probe: true } });
+    // Together: the audit writer puts concurrent reads in one insert (one round trip while typing, not one per case).
+    await Promise.all(shown.map((d) => this.audit.record(null, actor, 'case.duplicates_viewed', this.target(d.case), { details: { probe: true } })));
     return shown;
   }
 
