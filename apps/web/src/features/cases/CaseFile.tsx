@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Card, Group, Loader, Modal, NativeSelect, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notify } from '../../lib/notify';
 import { useParams, useSearchParams } from 'react-router';
@@ -10,7 +10,7 @@ import { problemMessage } from '../../lib/problems';
 import { useSession } from '../session/session';
 import { useMySites } from '../session/sites';
 import { may } from './actions';
-import { type Case, isNotFound, useCase, useCaseAction, useColleagues } from './api';
+import { type Case, isNotFound, useCase, useCaseAction, useColleagues, type VersionedCase } from './api';
 import { birthOf, personName } from './CaseRows';
 import { rememberOpened } from './recent';
 import { ConsentsTab } from './tabs/ConsentsTab';
@@ -21,6 +21,15 @@ import { TimelineTab } from './tabs/TimelineTab';
 import { CLOSURE_REASONS } from './vocabulary';
 
 const TABS = ['profile', 'sensitive', 'consents', 'screenings', 'notes', 'timeline'] as const;
+/** What each tab shows (only the open one is mounted). */
+const PANELS: Record<(typeof TABS)[number], (d: VersionedCase) => ReactNode> = {
+  profile: (d) => <ProfileTab data={d} />,
+  sensitive: (d) => <SensitivePanel kase={d.case} />,
+  consents: (d) => <ConsentsTab kase={d.case} />,
+  screenings: (d) => <ScreeningsTab kase={d.case} />,
+  notes: (d) => <NotesTab kase={d.case} />,
+  timeline: (d) => <TimelineTab kase={d.case} />,
+};
 
 export function CaseFile() {
   const { id = '' } = useParams();
@@ -58,24 +67,11 @@ export function CaseFile() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        <Tabs.Panel value="profile" pt="md">
-          <ProfileTab data={kase.data} />
-        </Tabs.Panel>
-        <Tabs.Panel value="sensitive" pt="md">
-          <SensitivePanel kase={c} />
-        </Tabs.Panel>
-        <Tabs.Panel value="consents" pt="md">
-          <ConsentsTab kase={c} />
-        </Tabs.Panel>
-        <Tabs.Panel value="screenings" pt="md">
-          <ScreeningsTab kase={c} />
-        </Tabs.Panel>
-        <Tabs.Panel value="notes" pt="md">
-          <NotesTab kase={c} />
-        </Tabs.Panel>
-        <Tabs.Panel value="timeline" pt="md">
-          <TimelineTab kase={c} />
-        </Tabs.Panel>
+        {tabs.map((x) => (
+          <Tabs.Panel key={x} value={x} pt="md">
+            {PANELS[x](kase.data)}
+          </Tabs.Panel>
+        ))}
       </Tabs>
     </Stack>
   );

@@ -38,14 +38,15 @@ export function useCases(filters: CaseFilters) {
   return useQuery({
     queryKey: caseListKey(filters),
     placeholderData: keepPreviousData,
-    queryFn: async () => {
-      return unwrap(api.GET('/api/v1/cases', { params: { query: { ...filters, limit: 20 } } }));
-    },
+    queryFn: () => unwrap(api.GET('/api/v1/cases', { params: { query: { ...filters, limit: 20 } } })),
   });
 }
 
+/** The case as the server has it now, with its ETag. */
+export const fetchCase = (id: string) => versioned(api.GET('/api/v1/cases/{id}', { params: { path: { id } } }));
+
 export function useCase(id: string) {
-  return useQuery({ queryKey: caseKey(id), queryFn: () => versioned(api.GET('/api/v1/cases/{id}', { params: { path: { id } } })) });
+  return useQuery({ queryKey: caseKey(id), queryFn: () => fetchCase(id) });
 }
 
 export function useUpdateCase(id: string) {
@@ -77,10 +78,7 @@ export function useCaseAction(id: string) {
 
 export function useRegisterCase() {
   return useMutation({
-    mutationFn: async ({ body, key }: { body: CaseInput; key: string }) => {
-      const res = await api.POST('/api/v1/cases', { body, headers: { 'Idempotency-Key': key } });
-      return (await unwrap(Promise.resolve(res))) as Case;
-    },
+    mutationFn: ({ body, key }: { body: CaseInput; key: string }) => unwrap(api.POST('/api/v1/cases', { body, headers: { 'Idempotency-Key': key } })),
   });
 }
 

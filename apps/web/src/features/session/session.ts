@@ -51,7 +51,7 @@ function scheduleRenewal(expiresIn: number) {
   renewTimer = setTimeout(() => void renew(), ms);
 }
 
-async function accept(session: { accessToken: string; expiresIn: number }) {
+function accept(session: { accessToken: string; expiresIn: number }) {
   setAccessToken(session.accessToken);
   scheduleRenewal(session.expiresIn);
 }
@@ -71,7 +71,7 @@ async function renew(): Promise<boolean> {
   try {
     const { data, response } = await api.POST('/api/v1/auth/refresh', { headers: WEB_HEADER });
     if (data) {
-      await accept(data);
+      accept(data);
       return true;
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) return false;
@@ -98,7 +98,7 @@ configureSession({
 
 export async function signIn(email: string, password: string): Promise<void> {
   const session = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password }, headers: WEB_HEADER }));
-  await accept(session);
+  accept(session);
   set({ status: 'signedIn', me: await loadMe() });
 }
 

@@ -1,14 +1,14 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notify } from '../../../lib/notify';
 import { ProblemAlert } from '../../../components/ProblemAlert';
-import { api } from '../../../lib/api-client';
 import { countryName, formatDay } from '../../../lib/format';
 import { fieldErrors, Problem } from '../../../lib/problems';
 import { may } from '../actions';
-import { type Case, useUpdateCase, type VersionedCase } from '../api';
+import { type Case, caseKey, fetchCase, useUpdateCase, type VersionedCase } from '../api';
 import { ConflictView } from '../ConflictView';
 import { ContactFields, IdentityFields, JourneyFields, patchOf, type ProfileValues, profileOf, VulnerabilityFields } from '../profile';
 
@@ -92,6 +92,7 @@ function ProfileEditor({ data, onDone }: { data: VersionedCase; onDone: () => vo
   // What the edit started from: the version its If-Match names and the values shown then.
   const [base, setBase] = useState<{ etag: string; values: ProfileValues; case: Case }>({ etag: data.etag, values: profileOf(data.case), case: data.case });
   const form = useForm<ProfileValues>({ mode: 'controlled', initialValues: base.values });
+  const qc = useQueryClient();
   const update = useUpdateCase(data.case.id);
   const [conflict, setConflict] = useState<VersionedCase | null>(null);
 
@@ -105,8 +106,9 @@ function ProfileEditor({ data, onDone }: { data: VersionedCase; onDone: () => vo
     } catch (e) {
       if (e instanceof Problem && e.code === 'VERSION_CONFLICT') {
         // Someone saved meanwhile: show both, overwrite nothing.
-        const res = await api.GET('/api/v1/cases/{id}', { params: { path: { id: data.case.id } } });
-        if (res.data) setConflict({ case: res.data as Case, etag: res.response.headers.get('etag') ?? '' });
+        // Their version, fetched once and put in the cache (the header shows it too).
+        const theirs = await qc.fetchQuery({ queryKey: caseKey(data.case.id), queryFn: () => fetchCase(data.case.id), staleTime: 0 }).catch(() => null);
+        if (theirs) setConflict(theirs);
         return;
       }
       form.setErrors(fieldErrors(t, e));
