@@ -74,6 +74,7 @@ const [tscRoot, tscWeb] = await Promise.all([
 ]);
 step('type check (API, libs, tests)', tscRoot);
 step('type check (apps/web)', tscWeb);
+step('import rules (dependency-cruiser)', await run('import rules (dependency-cruiser)', [bin('dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'apps', 'libs', 'migrations']));
 
 // 2. jest, its own summary on the terminal and the JSON report beside.
 const jestJson = join(OUT, 'jest.json');

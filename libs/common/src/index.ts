@@ -11,6 +11,7 @@ export * from './database/embedded.js';
 export * from './nest/common.module.js';
 export * from './canonical-json.js';
 export * from './access/actor.js';
+export * from './access/rule-types.js';
 export * from './access/scope.js';
 export * from './crypto/field-cipher.js';
 export * from './crypto/signing-keys.js';

@@ -7,7 +7,7 @@ import { RefreshToken } from './auth/refresh-token.entity.js';
 import { CaseNote } from './cases/case-note.entity.js';
 import { Alert } from './alerts/alert.entity.js';
 import { Case } from './cases/case.entity.js';
-import { Consent } from './consents/consent.entity.js';
+import { Consent } from './cases/consent.entity.js';
 import { Counter } from './numbering/counter.entity.js';
 import { Letter } from './letters/letter.entity.js';
 import { Organization } from './organizations/organization.entity.js';
@@ -16,7 +16,7 @@ import { ReintegrationItem, ReintegrationPlan, ReintegrationVisit } from './rein
 import { ScoringScheme } from './reintegration/scoring-scheme.entity.js';
 import { Movement, Return } from './returns/return.entity.js';
 import { ServiceRecord } from './referrals/service-record.entity.js';
-import { Screening } from './screenings/screening.entity.js';
+import { Screening } from './cases/screening.entity.js';
 import { Site } from './sites/site.entity.js';
 import { Stay, StayExtension } from './stays/stay.entity.js';
 import { User } from './users/user.entity.js';

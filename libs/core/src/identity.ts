@@ -13,3 +13,4 @@ export * from './users/users.service.js';
 export * from './users/password-policy.js';
 export * from './seed/seed.service.js';
 export * from './seed/demo-data.js';
+export { systemActor } from '@passerelle/common';

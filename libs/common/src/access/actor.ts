@@ -1,4 +1,4 @@
-import type { MongoAbility } from '@casl/ability';
+import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 
 /** CASL ability of one request: actions are route verbs, subjects PascalCase entity names. */
 export type AppAbility = MongoAbility<[string, string | object]>;
@@ -15,4 +15,11 @@ export interface Actor {
   ability: AppAbility;
   requestId?: string;
   ip?: string;
+}
+
+/** Background jobs act as the system: every action allowed, attributed to no user. */
+export function systemActor(): Actor {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  builder.can('manage', 'all');
+  return { kind: 'system', userId: null, organizationId: null, organizationCode: null, capabilities: [], roles: [], siteIds: [], ability: builder.build() };
 }

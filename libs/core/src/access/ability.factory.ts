@@ -1,31 +1,19 @@
 import { AbilityBuilder, createMongoAbility } from '@casl/ability';
-import { type Actor, type AppAbility, BoundedMap } from '@passerelle/common';
-import { alertRules } from '../alerts/alert.rules.js';
-import { activityRules } from '../activities/activity.rules.js';
-import { auditRules } from '../audit/audit.rules.js';
-import { caseRules } from '../cases/case.rules.js';
-import { dataProtectionRules } from '../data-protection/data-protection.rules.js';
-import { letterRules } from '../letters/letter.rules.js';
-import { organizationRules } from '../organizations/organization.rules.js';
-import { referralRules } from '../referrals/referral.rules.js';
-import { reintegrationRules } from '../reintegration/reintegration.rules.js';
-import { reportRules } from '../reports/report.rules.js';
-import { returnRules } from '../returns/return.rules.js';
-import { siteRules } from '../sites/site.rules.js';
-import { stayRules } from '../stays/stay.rules.js';
-import { userRules } from '../users/user.rules.js';
-
-/** What the rules of every feature are built from: the user's current row, never the token. */
-export interface AbilityInput {
-  userId: string;
-  organizationId: string;
-  roles: readonly string[];
-  siteIds: readonly string[];
-  capabilities: readonly string[];
-}
-
-export type RuleBuilder = Pick<AbilityBuilder<AppAbility>, 'can' | 'cannot'>;
-export type DefineRules = (b: RuleBuilder, u: AbilityInput) => void;
+import { type AbilityInput, type Actor, type AppAbility, BoundedMap, type DefineRules } from '@passerelle/common';
+import { alertRules } from '../alerts/index.js';
+import { activityRules } from '../activities/index.js';
+import { auditRules } from '../audit/index.js';
+import { caseRules } from '../cases/index.js';
+import { dataProtectionRules } from '../data-protection/index.js';
+import { letterRules } from '../letters/index.js';
+import { organizationRules } from '../organizations/index.js';
+import { referralRules } from '../referrals/index.js';
+import { reintegrationRules } from '../reintegration/index.js';
+import { reportRules } from '../reports/index.js';
+import { returnRules } from '../returns/index.js';
+import { siteRules } from '../sites/index.js';
+import { stayRules } from '../stays/index.js';
+import { userRules } from '../users/index.js';
 
 /** Every feature's *.rules.ts, composed: the one source of truth for single records and lists. */
 const RULES: DefineRules[] = [organizationRules, siteRules, userRules, auditRules, caseRules, referralRules, alertRules, activityRules, stayRules, letterRules, reportRules, returnRules, reintegrationRules, dataProtectionRules];
@@ -64,11 +52,4 @@ export function userActor(input: AbilityInput & { organizationCode: string; requ
     requestId: input.requestId,
     ip: input.ip,
   };
-}
-
-/** Background jobs act as the system: every action allowed, attributed to no user. */
-export function systemActor(): Actor {
-  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
-  builder.can('manage', 'all');
-  return { kind: 'system', userId: null, organizationId: null, organizationCode: null, capabilities: [], roles: [], siteIds: [], ability: builder.build() };
 }

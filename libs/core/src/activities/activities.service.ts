@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Site } from '../sites/site.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import { Organization } from '../organizations/index.js';
+import { Site } from '../sites/index.js';
 import { Activity, ActivityParticipant } from './activity.entity.js';
 import { ACTIVITY_FIELDS } from './activity.rules.js';
 import { type ActivityFilter, AGE_GROUPS, PARTICIPANT_SEXES, type RecordActivityInput } from './activity.types.js';

@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import type { Sex } from '../cases/index.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Site } from '../sites/site.entity.js';
+import { Organization } from '../organizations/index.js';
+import { Site } from '../sites/index.js';
 import type { ActivityType, AgeGroup } from './activity.types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@passerelle/common';
-import { JobRegistry } from '../jobs/job-registry.js';
+import { JobRegistry } from '../jobs/index.js';
 import { chainOf, type ChainedEvent, EVENT_COLUMNS, eventHash, GENESIS_HASH } from './audit-chain.js';
 
 export const AUDIT_SEAL_JOB = 'audit.seal';

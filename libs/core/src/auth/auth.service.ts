@@ -3,11 +3,12 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError, preparedQuery } from '@passerelle/common';
-import { systemActor, userActor } from '../access/ability.factory.js';
-import { AuditWriter } from '../audit/audit.writer.js';
-import { dummyHash, verifyPassword } from '../users/password-hasher.js';
-import type { Role } from '../users/roles.js';
-import { User } from '../users/user.entity.js';
+import { systemActor } from '@passerelle/common';
+import { userActor } from '../access/index.js';
+import { AuditWriter } from '../audit/index.js';
+import { dummyHash, verifyPassword } from '../users/index.js';
+import type { Role } from '../users/index.js';
+import { User } from '../users/index.js';
 
 export const LOCKOUT_THRESHOLD = 10;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;

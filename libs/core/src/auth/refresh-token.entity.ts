@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { User } from '../users/user.entity.js';
+import { User } from '../users/index.js';
 
 /** Opaque refresh tokens, stored as SHA-256 hashes; a family is one login's rotation chain. */
 @Entity('refresh_tokens')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import { caseActions, type CaseActionSubject } from './case-actions.js';
 
 const ORG = randomUUID();

@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Organization } from '../organizations/organization.entity.js';
-import { Site } from '../sites/site.entity.js';
-import { User } from '../users/user.entity.js';
+import { Organization } from '../organizations/index.js';
+import { Site } from '../sites/index.js';
+import { User } from '../users/index.js';
 import type { CaseStatus, ClosureReason, MigrantCategory, Sex, Vulnerability } from './case-vocabulary.js';
 
 export interface Contact {

@@ -1,5 +1,4 @@
-import type { FieldMap } from '@passerelle/common';
-import type { DefineRules } from '../access/ability.factory.js';
+import type { FieldMap, DefineRules } from '@passerelle/common';
 import { CASE_SECTIONS } from './case-vocabulary.js';
 
 /**

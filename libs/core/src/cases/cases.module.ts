@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { ConsentsService } from '../consents/consents.service.js';
-import { ScreeningsService } from '../screenings/screenings.service.js';
+import { ConsentsService } from './consents.service.js';
+import { ScreeningsService } from './screenings.service.js';
 import { CaseCloseChecks } from './case-close-checks.js';
 import { CasesService } from './cases.service.js';
 

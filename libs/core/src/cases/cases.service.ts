@@ -21,13 +21,13 @@ import {
   scopeWhere,
   validationFailed,
 } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import { openEvents } from '../audit/audit-personal.js';
-import { SubjectKeys } from '../audit/subject-keys.js';
-import { JobRegistry } from '../jobs/job-registry.js';
-import { allocateNumber } from '../numbering/counters.js';
-import { Site } from '../sites/site.entity.js';
-import { User } from '../users/user.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import { openEvents } from '../audit/index.js';
+import { SubjectKeys } from '../audit/index.js';
+import { JobRegistry } from '../jobs/index.js';
+import { allocateNumber } from '../numbering/index.js';
+import { Site } from '../sites/index.js';
+import { User } from '../users/index.js';
 import { CaseCloseChecks } from './case-close-checks.js';
 import { CaseNote } from './case-note.entity.js';
 import { nextCaseStatus } from './case-status.js';
@@ -36,7 +36,7 @@ import { Case } from './case.entity.js';
 import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from './case.rules.js';
 import { type CaseRow, caseRowsSql, caseViewFromRow, NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
 import type { CaseFilter, CaseView, ConsentInput, DuplicateProbe, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
-import { Consent } from '../consents/consent.entity.js';
+import { Consent } from './consent.entity.js';
 
 export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
 /** What a list row shows beyond the identity (toCaseSummary). */

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Case } from '../cases/case.entity.js';
+import { Case } from '../cases/index.js';
 import type { AnonymizationRequestStatus } from './anonymization-status.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import { letterActions } from './letter-actions.js';
 import type { Letter } from './letter.entity.js';
 

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
 import type { LetterStatus } from './letter-status.js';
 
 /** The authorised itinerary: from, to, and the checkpoints in between, in order. */

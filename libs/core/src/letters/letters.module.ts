@@ -1,5 +1,5 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
-import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { SubjectDataRegistry } from '../data-protection/index.js';
 import { lettersSubjectData } from './letters.subject-data.js';
 import { APP_CONFIG, type AppConfig, SigningKeys } from '@passerelle/common';
 import { LettersService } from './letters.service.js';

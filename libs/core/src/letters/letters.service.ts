@@ -19,13 +19,13 @@ import {
   SigningKeys,
   validationFailed,
 } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import type { Case } from '../cases/case.entity.js';
-import { CasesService } from '../cases/cases.service.js';
-import { nextNumber } from '../numbering/counters.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import type { Case } from '../cases/index.js';
+import { CasesService } from '../cases/index.js';
+import { nextNumber } from '../numbering/index.js';
+import { Organization } from '../organizations/index.js';
 import { acceptedReferral } from '../referrals/index.js';
-import { User } from '../users/user.entity.js';
+import { User } from '../users/index.js';
 import { Letter } from './letter.entity.js';
 import { renderLetterPdf } from './letter-pdf.js';
 import { LETTER_FIELDS } from './letter.rules.js';

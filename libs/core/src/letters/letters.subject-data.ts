@@ -1,4 +1,4 @@
-import type { SubjectDataHandler } from '../data-protection/subject-data.registry.js';
+import type { SubjectDataHandler } from '../data-protection/index.js';
 
 /**
  * Letters of indulgence of a person (issue 11). Anonymization keeps the register (serial, issuer,

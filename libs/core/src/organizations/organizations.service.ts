@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
+import { AuditWriter, diff } from '../audit/index.js';
 import type { Capability, OrganizationKind } from './capabilities.js';
 import { Organization } from './organization.entity.js';
 import { ORGANIZATION_FIELDS } from './organization.rules.js';

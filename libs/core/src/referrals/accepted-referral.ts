@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Capability } from '../organizations/capabilities.js';
+import type { Capability } from '../organizations/index.js';
 import { Referral } from './referral.entity.js';
 
 /**

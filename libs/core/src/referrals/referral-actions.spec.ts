@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import type { Referral } from './referral.entity.js';
 import { referralActions } from './referral-actions.js';
 import type { ReferralStatus } from './referral-status.js';

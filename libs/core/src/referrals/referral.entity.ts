@@ -1,9 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
-import type { CaseSection } from '../cases/case-vocabulary.js';
-import { Organization } from '../organizations/organization.entity.js';
-import type { Capability } from '../organizations/capabilities.js';
-import { Site } from '../sites/site.entity.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import type { CaseSection } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
+import type { Capability } from '../organizations/index.js';
+import { Site } from '../sites/index.js';
 import type { ReferralStatus, Urgency } from './referral-status.js';
 
 /**

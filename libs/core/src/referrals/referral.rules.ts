@@ -1,6 +1,5 @@
-import type { FieldMap } from '@passerelle/common';
-import type { DefineRules } from '../access/ability.factory.js';
-import { caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
+import type { FieldMap, DefineRules } from '@passerelle/common';
+import { caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 
 export const REFERRAL_FIELDS: FieldMap = {
   id: 'r.id',

@@ -1,6 +1,6 @@
-import type { CaseView } from '../cases/case.types.js';
-import type { CaseSection } from '../cases/case-vocabulary.js';
-import type { Capability } from '../organizations/capabilities.js';
+import type { CaseView } from '../cases/index.js';
+import type { CaseSection } from '../cases/index.js';
+import type { Capability } from '../organizations/index.js';
 import type { Referral } from './referral.entity.js';
 import type { ReferralStatus, Urgency } from './referral-status.js';
 import type { ServiceRecord } from './service-record.entity.js';

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { AlertsService } from '../alerts/alerts.service.js';
-import { JobRegistry } from '../jobs/job-registry.js';
+import { AlertsService } from '../alerts/index.js';
+import { JobRegistry } from '../jobs/index.js';
 
 export const REFERRALS_OVERDUE_JOB = 'referrals.overdue';
 

@@ -1,7 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
-import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { SubjectDataRegistry } from '../data-protection/index.js';
 import { referralsSubjectData } from './referrals.subject-data.js';
-import { AlertsService } from '../alerts/alerts.service.js';
+import { AlertsService } from '../alerts/index.js';
 import { ReferralsOverdueJob } from './referrals-overdue.job.js';
 import { ReferralsService } from './referrals.service.js';
 import { ServiceRecordsService } from './service-records.service.js';

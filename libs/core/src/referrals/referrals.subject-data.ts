@@ -1,4 +1,4 @@
-import type { SubjectDataHandler } from '../data-protection/subject-data.registry.js';
+import type { SubjectDataHandler } from '../data-protection/index.js';
 
 /**
  * Referrals and service records of a person (issue 11). Anonymization keeps who referred to whom,

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
-import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
-import { Organization } from '../organizations/organization.entity.js';
-import type { Capability } from '../organizations/capabilities.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
+import type { Capability } from '../organizations/index.js';
 import { Referral } from './referral.entity.js';
 
 /** A service delivered to a migrant (DESIGN §4), by the owning org or an org holding an accepted referral. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
-import { AuditWriter } from '../audit/audit.writer.js';
-import { CasesService } from '../cases/cases.service.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { AuditWriter } from '../audit/index.js';
+import { CasesService } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
 import { acceptedReferral } from './accepted-referral.js';
 import type { Referral } from './referral.entity.js';
 import { SERVICE_RECORD_FIELDS } from './referral.rules.js';

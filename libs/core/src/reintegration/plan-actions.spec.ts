@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import { planActions } from './plan-actions.js';
 import type { PlanStatus } from './plan-status.js';
 import type { ReintegrationPlan } from './reintegration.entity.js';

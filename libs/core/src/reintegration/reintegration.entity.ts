@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
 import type { ItemStatus, PlanStatus } from './plan-status.js';
 import type { ReintegrationDimension, ReintegrationItemType, VisitType } from './reintegration-vocabulary.js';
 import type { Answers, VisitScores } from './scoring.js';

@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditPrivacy } from '../audit/audit-personal.js';
-import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { AuditPrivacy } from '../audit/index.js';
+import { SubjectDataRegistry } from '../data-protection/index.js';
 import { reintegrationSubjectData } from './reintegration.subject-data.js';
 import { ReintegrationService } from './reintegration.service.js';
 import { ScoringSchemesService } from './scoring-schemes.service.js';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import type { Case } from '../cases/case.entity.js';
-import { CasesService } from '../cases/cases.service.js';
-import { ConsentsService } from '../consents/consents.service.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import type { Case } from '../cases/index.js';
+import { CasesService } from '../cases/index.js';
+import { ConsentsService } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
 import { hasArrivedReturnTo } from '../returns/index.js';
 import { makerOf } from './plan-actions.js';
 import { approvalsRequired, type ItemAction, nextItemStatus, nextPlanStatus, type PlanStatus } from './plan-status.js';

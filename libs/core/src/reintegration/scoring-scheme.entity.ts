@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Organization } from '../organizations/organization.entity.js';
+import { Organization } from '../organizations/index.js';
 import type { SchemeDefinition } from './scoring.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter } from '../audit/audit.writer.js';
+import { AuditWriter } from '../audit/index.js';
 import { SCHEME_FIELDS } from './reintegration.rules.js';
 import { validateSchemeDefinition } from './scheme-validation.js';
 import type { SchemeDefinition } from './scoring.js';

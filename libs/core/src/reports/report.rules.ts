@@ -1,4 +1,4 @@
-import type { DefineRules } from '../access/ability.factory.js';
+import type { DefineRules } from '@passerelle/common';
 
 /**
  * Issue 11, DESIGN §1: aggregated, de-identified reports of their own organization for its

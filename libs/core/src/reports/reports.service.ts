@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError } from '@passerelle/common';
-import { AuditWriter } from '../audit/audit.writer.js';
+import { AuditWriter } from '../audit/index.js';
 import { parseGroupBy, type ReportPeriod, reportPeriod } from './report-params.js';
 import { FLOWS, REINTEGRATION, referralsReport, RETURNS, SHELTER_OCCUPANCY, SHELTER_STAYS, SUMMARY_METRICS, type TableDefinition } from './report-definitions.js';
 import { type CountCell, protectCount, protectStat, suppressTable } from './suppression.js';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { winAnsi } from '../letters/letter-pdf.js';
+import { winAnsi } from '../letters/index.js';
 import type { Movement } from './return.entity.js';
 import type { ManifestRow } from './return.types.js';
 

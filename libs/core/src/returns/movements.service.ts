@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import { nextNumber } from '../numbering/counters.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import { nextNumber } from '../numbering/index.js';
+import { Organization } from '../organizations/index.js';
 import { manifestCsv, renderManifestPdf } from './manifest.js';
 import { Movement, type Return } from './return.entity.js';
 import { MOVEMENT_FIELDS } from './return.rules.js';

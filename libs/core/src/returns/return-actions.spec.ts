@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import { movementActions, returnActions } from './return-actions.js';
 import type { Movement, Return } from './return.entity.js';
 import { RETURN_STATUSES, type ReturnStatus } from './return-status.js';

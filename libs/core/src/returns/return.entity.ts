@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case, caseAssigneeSql, caseSiteSql } from '../cases/case.entity.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
 import type { MovementStatus, ReturnMode, ReturnStatus, TravelDocumentType } from './return-status.js';
 
 /** The document the migrant travels on (DESIGN §6): a passport or a laissez-passer, with its number. */

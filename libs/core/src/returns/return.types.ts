@@ -1,4 +1,4 @@
-import type { Sex } from '../cases/case-vocabulary.js';
+import type { Sex } from '../cases/index.js';
 import type { Movement, Return, ReturnEscort, ReturnLeg, TravelDocument } from './return.entity.js';
 import type { MovementStatus, ReturnMode, ReturnStatus } from './return-status.js';
 

@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditPrivacy } from '../audit/audit-personal.js';
-import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
-import { StaysModule } from '../stays/stays.module.js';
+import { AuditPrivacy } from '../audit/index.js';
+import { SubjectDataRegistry } from '../data-protection/index.js';
+import { StaysModule } from '../stays/index.js';
 import { MovementsService } from './movements.service.js';
 import { ReturnsService } from './returns.service.js';
 import { returnsSubjectData } from './returns.subject-data.js';

@@ -1,4 +1,4 @@
-import type { SubjectDataHandler } from '../data-protection/subject-data.registry.js';
+import type { SubjectDataHandler } from '../data-protection/index.js';
 
 /**
  * Voluntary returns of a person (issue 11). Anonymization keeps what the returns reports read —

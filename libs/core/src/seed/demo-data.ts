@@ -1,5 +1,5 @@
-import type { Capability, OrganizationKind } from '../organizations/capabilities.js';
-import type { SiteKind } from '../sites/site.entity.js';
+import type { Capability, OrganizationKind } from '../organizations/index.js';
+import type { SiteKind } from '../sites/index.js';
 
 export interface DemoSite {
   name: string;

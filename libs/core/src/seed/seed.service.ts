@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { systemActor } from '../access/ability.factory.js';
-import { AuditWriter } from '../audit/audit.writer.js';
-import { PLATFORM_ORG_CODE } from '../organizations/capabilities.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { SitesService } from '../sites/sites.service.js';
-import { Site } from '../sites/site.entity.js';
-import { hashPassword } from '../users/password-hasher.js';
-import type { Role } from '../users/roles.js';
-import { User } from '../users/user.entity.js';
+import { systemActor } from '@passerelle/common';
+import { AuditWriter } from '../audit/index.js';
+import { PLATFORM_ORG_CODE } from '../organizations/index.js';
+import { Organization } from '../organizations/index.js';
+import { SitesService } from '../sites/index.js';
+import { Site } from '../sites/index.js';
+import { hashPassword } from '../users/index.js';
+import type { Role } from '../users/index.js';
+import { User } from '../users/index.js';
 import { DEMO_ORGANIZATIONS, DEMO_PLATFORM_ADMIN, DEMO_ROLES, demoEmail } from './demo-data.js';
 
 export interface SeededLogin {

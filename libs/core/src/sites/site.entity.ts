@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
-import { Organization } from '../organizations/organization.entity.js';
-import type { Capability } from '../organizations/capabilities.js';
+import { Organization } from '../organizations/index.js';
+import type { Capability } from '../organizations/index.js';
 
 export const SITE_KINDS = ['transit_centre', 'shelter', 'office', 'health_facility', 'flow_monitoring_point'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];

@@ -1,5 +1,4 @@
-import type { FieldMap } from '@passerelle/common';
-import type { DefineRules } from '../access/ability.factory.js';
+import type { FieldMap, DefineRules } from '@passerelle/common';
 
 export const SITE_FIELDS: FieldMap = { id: 's.id', organizationId: 's.organization_id' };
 

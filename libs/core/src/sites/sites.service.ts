@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import type { Capability } from '../organizations/capabilities.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { OrganizationsService } from '../organizations/organizations.service.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import type { Capability } from '../organizations/index.js';
+import { Organization } from '../organizations/index.js';
+import { OrganizationsService } from '../organizations/index.js';
 import { Site, type SiteKind } from './site.entity.js';
 import { SITE_FIELDS } from './site.rules.js';
 

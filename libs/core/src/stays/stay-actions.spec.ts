@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userActor } from '../access/ability.factory.js';
+import { userActor } from '../access/index.js';
 import { extensionActions, stayActions } from './stay-actions.js';
 import type { Stay, StayExtension } from './stay.entity.js';
 

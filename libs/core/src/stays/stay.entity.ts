@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
-import { Case } from '../cases/case.entity.js';
-import { Organization } from '../organizations/organization.entity.js';
-import { Referral } from '../referrals/referral.entity.js';
-import { Site } from '../sites/site.entity.js';
+import { Case } from '../cases/index.js';
+import { Organization } from '../organizations/index.js';
+import { Referral } from '../referrals/index.js';
+import { Site } from '../sites/index.js';
 import type { ExtensionStatus, StayStatus } from './stay-status.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { FieldMap } from '@passerelle/common';
-import type { DefineRules } from '../access/ability.factory.js';
+import type { FieldMap, DefineRules } from '@passerelle/common';
 
 export const STAY_FIELDS: FieldMap = {
   id: 'st.id',

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '@passerelle/common';
-import type { AlertType } from '../alerts/alert.entity.js';
-import { JobRegistry } from '../jobs/job-registry.js';
+import type { AlertType } from '../alerts/index.js';
+import { JobRegistry } from '../jobs/index.js';
 import { ENDING_WITHIN_24H_SQL, OVERDUE_SQL } from './stay.entity.js';
 
 export const STAYS_ALERTS_JOB = 'stays.alerts';

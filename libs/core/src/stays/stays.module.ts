@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { SubjectDataRegistry } from '../data-protection/subject-data.registry.js';
+import { SubjectDataRegistry } from '../data-protection/index.js';
 import { staysSubjectData } from './stays.subject-data.js';
 import { StaysAlertsJob } from './stays-alerts.job.js';
 import { StaysService } from './stays.service.js';

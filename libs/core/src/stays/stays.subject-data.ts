@@ -1,4 +1,4 @@
-import type { SubjectDataHandler } from '../data-protection/subject-data.registry.js';
+import type { SubjectDataHandler } from '../data-protection/index.js';
 
 /**
  * Shelter stays of a person (issue 11): a stay holds no personal data (dates, site, status: the

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
-import { AuditWriter, diff } from '../audit/audit.writer.js';
-import { OrganizationsService } from '../organizations/organizations.service.js';
-import { Site } from '../sites/site.entity.js';
+import { AuditWriter, diff } from '../audit/index.js';
+import { OrganizationsService } from '../organizations/index.js';
+import { Site } from '../sites/index.js';
 import { hashPassword } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
 import { ROLES, type Role } from './roles.js';

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Case } from '../cases/case.entity.js';
-import type { ConsentBasis, ConsentMethod, ConsentPurpose } from '../cases/case-vocabulary.js';
+import { Case } from './case.entity.js';
+import type { ConsentBasis, ConsentMethod, ConsentPurpose } from './case-vocabulary.js';
 
 /** A consent per purpose (DESIGN §3): withdrawal takes effect at once (withdrawnAt). */
 @Entity('consents')

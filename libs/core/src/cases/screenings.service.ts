@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, Clock } from '@passerelle/common';
-import { AuditWriter } from '../audit/audit.writer.js';
-import { CasesService, isChild } from '../cases/cases.service.js';
+import { AuditWriter } from '../audit/index.js';
+import { CasesService, isChild } from './cases.service.js';
 import { assessEligibility, type ScreeningAnswers } from './eligibility.js';
 import { Screening } from './screening.entity.js';
 

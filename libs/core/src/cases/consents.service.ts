@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, Clock, DomainError, validationFailed } from '@passerelle/common';
-import { AuditWriter } from '../audit/audit.writer.js';
-import type { ConsentPurpose } from '../cases/case-vocabulary.js';
-import type { ConsentInput } from '../cases/case.types.js';
-import { assertNotAnonymized, CasesService } from '../cases/cases.service.js';
-import { Organization } from '../organizations/organization.entity.js';
+import { AuditWriter } from '../audit/index.js';
+import type { ConsentPurpose } from './case-vocabulary.js';
+import type { ConsentInput } from './case.types.js';
+import { assertNotAnonymized, CasesService } from './cases.service.js';
+import { Organization } from '../organizations/index.js';
 import { Consent } from './consent.entity.js';
 
 /** Consents per purpose (DESIGN §3); withdrawal takes effect at once. */

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Case } from '../cases/case.entity.js';
+import { Case } from './case.entity.js';
 import type { EligibilityOutcome, FitToTravel, TravelDocumentStatus } from './eligibility.js';
 
 /** An AVRR eligibility screening (DESIGN §3): re-runnable, the latest counts. */

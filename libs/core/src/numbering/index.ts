@@ -1,0 +1,2 @@
+export * from './counter.entity.js';
+export * from './counters.js';

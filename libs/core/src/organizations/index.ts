@@ -1,0 +1,4 @@
+export * from './capabilities.js';
+export * from './organization.entity.js';
+export * from './organization.rules.js';
+export * from './organizations.service.js';

@@ -1,0 +1,6 @@
+export * from './password-hasher.js';
+export * from './password-policy.js';
+export * from './roles.js';
+export * from './user.entity.js';
+export * from './user.rules.js';
+export * from './users.service.js';
