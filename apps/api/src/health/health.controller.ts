@@ -42,7 +42,7 @@ export class HealthController {
       await this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);
       return { status: 'ok' };
     } catch {
-      throw new DomainError('DATABASE_UNAVAILABLE', 'The database did not answer within 1 s', undefined, { checks: { database: 'down' } });
+      throw new DomainError('DATABASE_UNAVAILABLE', 'The database did not answer within 1 s', { extra: { checks: { database: 'down' } } });
     }
   }
 }

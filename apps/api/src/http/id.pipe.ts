@@ -9,7 +9,7 @@ export class IdPipe implements PipeTransform<string, string> {
   transform(value: string, meta: ArgumentMetadata): string {
     if (typeof value !== 'string' || !UUID.test(value)) {
       const field = meta.data ?? 'id';
-      throw new DomainError('VALIDATION_FAILED', `${field} must be a UUID`, [{ field, message: `${field} must be a UUID` }]);
+      throw new DomainError('VALIDATION_FAILED', `${field} must be a UUID`, { errors: [{ field, message: `${field} must be a UUID` }] });
     }
     return value.toLowerCase();
   }

@@ -54,9 +54,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const raw = req.headers['idempotency-key'];
     if (raw === undefined) return next.handle();
     if (typeof raw !== 'string' || !KEY.test(raw)) {
-      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–255 visible ASCII characters', [
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–255 visible ASCII characters', { errors: [
         { field: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
-      ]);
+      ] });
     }
     const scope = req.user?.userId ?? 'public';
     const hash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');

@@ -26,7 +26,7 @@ export class NoBodyInterceptor implements NestInterceptor {
     const body = ctx.switchToHttp().getRequest<FastifyRequest>().body;
     const empty = body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
     if (!takes && !empty) {
-      throw new DomainError('VALIDATION_FAILED', 'This action takes no request body', [{ field: 'body', message: 'must be empty or absent' }]);
+      throw new DomainError('VALIDATION_FAILED', 'This action takes no request body', { errors: [{ field: 'body', message: 'must be empty or absent' }] });
     }
     return next.handle();
   }

@@ -13,7 +13,7 @@ describe('toProblem', () => {
   });
 
   it('adds field errors for validation', () => {
-    const p = toProblem(new DomainError('VALIDATION_FAILED', 'bad', [{ field: 'a', message: 'm' }]));
+    const p = toProblem(new DomainError('VALIDATION_FAILED', 'bad', { errors: [{ field: 'a', message: 'm' }] }));
     expect(p.errors).toEqual([{ field: 'a', message: 'm' }]);
   });
 });

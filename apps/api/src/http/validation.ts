@@ -20,7 +20,7 @@ class SafeValidationPipe extends ValidationPipe {
       return await super.transform(value, metadata);
     } catch (e) {
       if (e instanceof RangeError || e instanceof URIError) {
-        throw new DomainError('VALIDATION_FAILED', `The request ${metadata.type === 'body' ? 'body' : metadata.type} could not be validated`, [{ field: metadata.data ?? metadata.type, message: 'is not acceptable input' }]);
+        throw new DomainError('VALIDATION_FAILED', `The request ${metadata.type === 'body' ? 'body' : metadata.type} could not be validated`, { errors: [{ field: metadata.data ?? metadata.type, message: 'is not acceptable input' }] });
       }
       throw e;
     }
@@ -39,7 +39,7 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const fields = flatten(errors).slice(0, 100);
-      return new DomainError('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; ').slice(0, 1000), fields);
+      return new DomainError('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; ').slice(0, 1000), { errors: fields });
     },
   });
 }

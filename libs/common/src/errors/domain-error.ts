@@ -52,19 +52,32 @@ export interface FieldError {
  * The one error type services throw. It carries a stable code, never an HTTP status, so the
  * worker and the CLI reuse services unchanged; the API maps codes to statuses in one table.
  */
+export interface DomainErrorOptions {
+  /** The fields at fault (400 VALIDATION_FAILED). */
+  errors?: FieldError[];
+  /** Members added to the problem document (`currentVersion`, `reasons`, `free`…). */
+  extra?: Record<string, unknown>;
+  /** Overrides the code's usual status where the contract says so (400 vs 409 CONSENT_REQUIRED). */
+  status?: number;
+}
+
 export class DomainError extends Error {
+  readonly errors?: FieldError[];
+  readonly extra?: Record<string, unknown>;
+  readonly status?: number;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
-    readonly errors?: FieldError[],
-    readonly extra?: Record<string, unknown>,
-    /** Overrides the code's usual status where the contract says so (400 vs 409 CONSENT_REQUIRED). */
-    readonly status?: number,
+    options: DomainErrorOptions = {},
   ) {
     super(detail ?? code);
     this.name = 'DomainError';
+    this.errors = options.errors;
+    this.extra = options.extra;
+    this.status = options.status;
   }
 }
 
 export const validationFailed = (errors: FieldError[]): DomainError =>
-  new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });

@@ -101,3 +101,19 @@ export function pageOf<T>(rows: T[], limit: number, spec: KeysetSpec<T>, codec: 
   const nextCursor = rows.length > limit ? codec.encode(spec.list, spec.keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };
 }
+
+/**
+ * The keyset of most lists: a timestamp column, then the id, newest first (or oldest, `ASC`).
+ * `byTime('referrals', 'r', 'created_at', (r) => r.createdAt)`.
+ */
+export function byTime<T extends { id: string }>(list: string, alias: string, column: string, at: (row: T) => Date, direction: 'ASC' | 'DESC' = 'DESC'): KeysetSpec<T> {
+  return {
+    list,
+    columns: [
+      { expr: `${alias}.${column}`, cast: 'timestamptz' },
+      { expr: `${alias}.id`, cast: 'uuid' },
+    ],
+    direction,
+    keyOf: (row) => [at(row).toISOString(), row.id],
+  };
+}

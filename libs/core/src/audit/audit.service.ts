@@ -39,7 +39,7 @@ export class AuditService {
     const type = filter.entityType ? entityTypeFilter(filter.entityType) : undefined;
     if (filter.entityType && !type) {
       const message = `entityType must be one of: ${AUDIT_ENTITY_TYPES.join(', ')}`;
-      throw new DomainError('VALIDATION_FAILED', message, [{ field: 'entityType', message }]);
+      throw new DomainError('VALIDATION_FAILED', message, { errors: [{ field: 'entityType', message }] });
     }
     if (type) qb.andWhere('e.entity_type = :entityType', { entityType: type.stored });
     if (type?.actionPrefix) qb.andWhere("starts_with(e.action, :actionPrefix)", { actionPrefix: type.actionPrefix });

@@ -90,7 +90,7 @@ export class AuthService implements OnModuleInit {
       if (lock) {
         await this.audit.record(em, null, 'auth.login_refused_locked', target, { details: { email }, ...info });
         const retryAfter = Math.ceil((new Date(lock.locked_until).getTime() - now.getTime()) / 1000);
-        return { error: new DomainError('ACCOUNT_LOCKED', 'Too many failed attempts; try again later', undefined, { retryAfter }) };
+        return { error: new DomainError('ACCOUNT_LOCKED', 'Too many failed attempts; try again later', { extra: { retryAfter } }) };
       }
       if (!user || !passwordOk || !user.active || !orgActive) {
         await this.recordFailure(em, email, target, info, now);

@@ -129,7 +129,7 @@ export class CasesService implements OnModuleInit {
     // DESIGN §3: registration needs a registration consent or the vital-interest basis.
     const consent = input.consent;
     if (!consent || (consent.purpose !== 'registration' && consent.basis !== 'vital_interest')) {
-      throw new DomainError('CONSENT_REQUIRED', 'Registration needs a registration consent or the vital-interest basis', [{ field: 'consent', message: 'a registration consent (or basis vital_interest) is required' }], undefined, 400);
+      throw new DomainError('CONSENT_REQUIRED', 'Registration needs a registration consent or the vital-interest basis', { errors: [{ field: 'consent', message: 'a registration consent (or basis vital_interest) is required' }], status: 400 });
     }
     assertCan(actor, 'create', 'Case', { owningOrganizationId: actor.organizationId });
     const site = await this.db.manager.findOneBy(Site, { id: input.siteId });
@@ -305,7 +305,7 @@ export class CasesService implements OnModuleInit {
       assertCan(actor, 'close', 'Case', c);
       const status = nextCaseStatus(c.status, 'close');
       const blockers = await this.closeChecks.blockers(em, c.id, reason);
-      if (blockers.length) throw new DomainError('CASE_NOT_CLOSABLE', `The case cannot be closed: ${blockers.join('; ')}`, undefined, { blockers });
+      if (blockers.length) throw new DomainError('CASE_NOT_CLOSABLE', `The case cannot be closed: ${blockers.join('; ')}`, { extra: { blockers } });
       const before = snapshot(c);
       Object.assign(c, { status, closureReason: reason, closedAt: this.clock.now() });
       await this.saveVersioned(em, c, c.version, actor);
@@ -562,7 +562,7 @@ export class CasesService implements OnModuleInit {
   }
 
   private stale(current: number): DomainError {
-    return new DomainError('VERSION_CONFLICT', 'The case changed since you read it; reload and retry', undefined, { currentVersion: current });
+    return new DomainError('VERSION_CONFLICT', 'The case changed since you read it; reload and retry', { extra: { currentVersion: current } });
   }
 
   private applyIdentity(c: Case, i: RegisterCaseInput['identity']): void {

@@ -65,14 +65,14 @@ export class ReferralsService {
       if (!to || !to.active) throw validationFailed([{ field: 'toOrganizationId', message: 'must be an active organization' }]);
       if (to.id === c.owningOrganizationId) throw validationFailed([{ field: 'toOrganizationId', message: 'must be another organization than the case’s' }]);
       if (!to.capabilities.includes(input.serviceType)) {
-        throw new DomainError('SERVICE_NOT_OFFERED', `${to.code} does not offer ${input.serviceType}`, [{ field: 'serviceType', message: `not offered by ${to.code}` }]);
+        throw new DomainError('SERVICE_NOT_OFFERED', `${to.code} does not offer ${input.serviceType}`, { errors: [{ field: 'serviceType', message: `not offered by ${to.code}` }] });
       }
       if (input.toSiteId) {
         const site = await em.findOneBy(Site, { id: input.toSiteId });
         if (!site || !site.active || site.organizationId !== to.id) throw validationFailed([{ field: 'toSiteId', message: 'must be an active site of the receiving organization' }]);
         // A site listing no services offers what its organization offers (the directory's rule).
         if (site.services.length && !site.services.includes(input.serviceType)) {
-          throw new DomainError('SERVICE_NOT_OFFERED', `${site.name} does not offer ${input.serviceType}`, [{ field: 'toSiteId', message: `does not offer ${input.serviceType}` }]);
+          throw new DomainError('SERVICE_NOT_OFFERED', `${site.name} does not offer ${input.serviceType}`, { errors: [{ field: 'toSiteId', message: `does not offer ${input.serviceType}` }] });
         }
       }
       if (!(await this.consents.activeFor(em, c.id, 'referral', to.id))) {

@@ -80,7 +80,7 @@ export class ServiceRecordsService {
   ): Promise<ServiceRecord> {
     const provider = await em.findOneByOrFail(Organization, { id: who.providingOrganizationId });
     if (!provider.capabilities.includes(input.serviceType)) {
-      throw new DomainError('SERVICE_NOT_OFFERED', `${provider.code} does not offer ${input.serviceType}`, [{ field: 'serviceType', message: `not offered by ${provider.code}` }]);
+      throw new DomainError('SERVICE_NOT_OFFERED', `${provider.code} does not offer ${input.serviceType}`, { errors: [{ field: 'serviceType', message: `not offered by ${provider.code}` }] });
     }
     const record = em.create(ServiceRecord, { ...who, serviceType: input.serviceType, date: input.date, description: input.description ?? null, createdBy: actor.userId, createdAt: this.clock.now() });
     await em.insert(ServiceRecord, record);

@@ -80,7 +80,7 @@ export class ReintegrationService {
         throw new DomainError('NOT_A_RETURNEE', 'Reintegration is for returnees: the case needs an arrived return to Mali, or to be registered with migrantCategory "returnee"');
       }
       const existing = await em.query(`SELECT id, status FROM reintegration_plans WHERE case_id = $1 AND status <> 'rejected' LIMIT 1`, [c.id]);
-      if (existing.length) throw new DomainError('CONFLICT', `The case already has a reintegration plan (${existing[0].status}); a new one only after a rejection`, undefined, { planId: existing[0].id });
+      if (existing.length) throw new DomainError('CONFLICT', `The case already has a reintegration plan (${existing[0].status}); a new one only after a rejection`, { extra: { planId: existing[0].id } });
       const now = this.clock.now();
       const plan = em.create(ReintegrationPlan, {
         caseId: c.id,
@@ -140,7 +140,7 @@ export class ReintegrationService {
   /** PATCH with If-Match: the summary of a draft plan. */
   update(actor: Actor, id: string, expectedVersion: number, patch: UpdatePlanInput): Promise<PlanView> {
     return this.write(actor, id, 'update', async (em, plan) => {
-      if (plan.version !== expectedVersion) throw new DomainError('VERSION_CONFLICT', 'The plan changed since you read it; reload and retry', undefined, { currentVersion: plan.version });
+      if (plan.version !== expectedVersion) throw new DomainError('VERSION_CONFLICT', 'The plan changed since you read it; reload and retry', { extra: { currentVersion: plan.version } });
       nextPlanStatus(plan.status, 'edit');
       const before = snapshot(plan);
       if (patch.summary !== undefined) plan.summary = patch.summary?.trim() || null;

@@ -257,7 +257,7 @@ export class MovementsService {
       const r = await this.returns.getVisible(em, actor, id, true);
       assertCan(actor, 'depart', 'Return', r);
       nextReturnStatus(r.status, 'join');
-      if (r.movementId && r.movementId !== movementId) throw new DomainError('CONFLICT', `The return of ${r.caseNumber} is already in another movement: take it out of that one first`, undefined, { returnId: r.id, movementId: r.movementId });
+      if (r.movementId && r.movementId !== movementId) throw new DomainError('CONFLICT', `The return of ${r.caseNumber} is already in another movement: take it out of that one first`, { extra: { returnId: r.id, movementId: r.movementId } });
       found.push(r);
     }
     return found;

@@ -50,7 +50,7 @@ export const returnTransitionAllowed = (from: ReturnStatus, action: ReturnAction
 
 export function nextReturnStatus(from: ReturnStatus, action: ReturnAction): ReturnStatus {
   const t = RETURN_TRANSITIONS[action];
-  if (!returnTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from} return`, undefined, { status: from, action });
+  if (!returnTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${LABEL[action]} a ${from} return`, { extra: { status: from, action } });
   return t.to === 'same' ? from : t.to;
 }
 
@@ -70,7 +70,7 @@ export const movementTransitionAllowed = (from: MovementStatus, action: Movement
 
 export function nextMovementStatus(from: MovementStatus, action: MovementAction): MovementStatus {
   const t = MOVEMENT_TRANSITIONS[action];
-  if (!movementTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${MOVEMENT_LABEL[action]} a ${from} movement`, undefined, { status: from, action });
+  if (!movementTransitionAllowed(from, action)) throw new DomainError('INVALID_TRANSITION', `cannot ${MOVEMENT_LABEL[action]} a ${from} movement`, { extra: { status: from, action } });
   return t.to === 'same' ? from : t.to;
 }
 

@@ -117,7 +117,7 @@ export class ReturnsService implements OnModuleInit {
       assertCan(actor, 'create', 'Return', caseSubject(c)); // 403: a shared view, or not the actor's case to act on
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to organize a return');
       const current = await returnInProgress(em, c.id);
-      if (current) throw new DomainError('RETURN_IN_PROGRESS', `The case already has a return in progress (${current.status}): cancel it or see it through first`, undefined, { returnId: current.id });
+      if (current) throw new DomainError('RETURN_IN_PROGRESS', `The case already has a return in progress (${current.status}): cancel it or see it through first`, { extra: { returnId: current.id } });
       const now = this.clock.now();
       const r = em.create(Return, {
         caseId: c.id,
@@ -236,7 +236,7 @@ export class ReturnsService implements OnModuleInit {
       assertCan(actor, 'depart', 'Return', r);
       nextReturnStatus(r.status, 'depart'); // 409 before anything else
       if (expected !== undefined && r.version !== expected) throw stale(r.version);
-      if (r.movementId) throw new DomainError('CONFLICT', 'This return leaves with a movement: depart the movement, or take the return out of it first', undefined, { movementId: r.movementId });
+      if (r.movementId) throw new DomainError('CONFLICT', 'This return leaves with a movement: depart the movement, or take the return out of it first', { extra: { movementId: r.movementId } });
       await this.departLocked(em, actor, [r], null);
       return r;
     });
@@ -317,14 +317,14 @@ export class ReturnsService implements OnModuleInit {
     if (incomplete.length) {
       const missing = [...new Set(incomplete.flatMap((x) => x.missing))];
       const what = incomplete.map((x) => (ordered.length > 1 ? `${x.caseNumber}: ${x.missing.join(', ')}` : x.missing.join(', '))).join('; ');
-      throw new DomainError('DEPARTURE_REQUIREMENTS_MISSING', `Departure needs: ${what}`, undefined, {
+      throw new DomainError('DEPARTURE_REQUIREMENTS_MISSING', `Departure needs: ${what}`, { extra: {
         missing,
         returns: incomplete.map(({ returnId, caseNumber, missing: m }) => ({ returnId, caseNumber, missing: m })),
-      });
+      } });
     }
     const unconsented = checked.filter((x) => !x.consent);
     if (unconsented.length) {
-      throw new DomainError('CONSENT_REQUIRED', `No active return consent: ${unconsented.map((x) => x.caseNumber).join(', ')}`, undefined, { returnIds: unconsented.map((x) => x.returnId) });
+      throw new DomainError('CONSENT_REQUIRED', `No active return consent: ${unconsented.map((x) => x.caseNumber).join(', ')}`, { extra: { returnIds: unconsented.map((x) => x.returnId) } });
     }
     const now = this.clock.now();
     const effects = new Map<string, DepartureEffects>();
@@ -407,11 +407,7 @@ export class ReturnsService implements OnModuleInit {
     const latest = await this.screenings.latest(em, caseId);
     if (latest?.outcome === 'eligible') return;
     const reasons = latest ? latest.reasons : ['no_screening'];
-    throw new DomainError(
-      'NOT_ELIGIBLE',
-      latest ? `The latest eligibility screening is ${latest.outcome}: ${reasons.join(', ')}` : 'The migrant has not been screened for eligibility',
-      undefined,
-      { outcome: latest?.outcome ?? null, reasons, screeningId: latest?.id ?? null },
+    throw new DomainError('NOT_ELIGIBLE', latest ? `The latest eligibility screening is ${latest.outcome}: ${reasons.join(', ')}` : 'The migrant has not been screened for eligibility', { extra: { outcome: latest?.outcome ?? null, reasons, screeningId: latest?.id ?? null } }
     );
   }
 
@@ -441,7 +437,7 @@ const caseSubject = (c: Case) => ({ owningOrganizationId: c.owningOrganizationId
 
 const target = (r: Return) => ({ type: 'Return', id: r.id, organizationId: r.owningOrganizationId });
 
-const stale = (current: number) => new DomainError('VERSION_CONFLICT', 'The return changed since you read it; reload and retry', undefined, { currentVersion: current });
+const stale = (current: number) => new DomainError('VERSION_CONFLICT', 'The return changed since you read it; reload and retry', { extra: { currentVersion: current } });
 
 /** Legs in travel order: each leaves no earlier than the one before. */
 function checkLegs(legs: { departAt: string }[]): void {

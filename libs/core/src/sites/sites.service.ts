@@ -116,7 +116,7 @@ export class SitesService {
     const occupied = await occupiedBeds(em, site.id);
     const beds = site.active && site.kind === 'shelter' ? (site.bedCapacity ?? 0) : 0;
     if (occupied > beds) {
-      throw new DomainError('CONFLICT', `${occupied} migrant(s) are staying at ${site.name}: check them out before reducing its beds to ${beds}`, undefined, { occupied });
+      throw new DomainError('CONFLICT', `${occupied} migrant(s) are staying at ${site.name}: check them out before reducing its beds to ${beds}`, { extra: { occupied } });
     }
   }
 

@@ -87,7 +87,7 @@ export class StaysService implements OnModuleInit {
       const locked = await em.getRepository(Site).createQueryBuilder('s').where('s.id = :id', { id: site.id }).setLock('pessimistic_write').getOne();
       if (!isShelter(locked)) throw notAShelter();
       const occupied = await occupiedBeds(em, site.id);
-      if (occupied >= locked.bedCapacity) throw new DomainError('SHELTER_FULL', `${site.name} has no free bed`, undefined, { capacity: locked.bedCapacity, occupied });
+      if (occupied >= locked.bedCapacity) throw new DomainError('SHELTER_FULL', `${site.name} has no free bed`, { extra: { capacity: locked.bedCapacity, occupied } });
       await em.insert(Stay, stay);
       return { stay, extensions: [] };
     });
