@@ -37,6 +37,7 @@ import { CASE_FIELDS, CASE_FIELDS_READ, CASE_SCOPE_FIELD, type CaseField } from 
 import { type CaseRow, caseRowsSql, caseViewFromRow, NAME_SEARCH_CASE_CONDITION, nameSearchSql } from './name-search.js';
 import type { CaseFilter, CaseView, ConsentInput, DuplicateProbe, RegisterCaseInput, SensitiveSection, UpdateCaseInput } from './case.types.js';
 import { Consent } from './consent.entity.js';
+import { CasesRepository } from './cases.repository.js';
 
 export const REENCRYPT_JOB = 'cases.reencrypt-sensitive';
 /** What a list row shows beyond the identity (toCaseSummary). */
@@ -118,6 +119,7 @@ export class CasesService implements OnModuleInit {
     private readonly closeChecks: CaseCloseChecks,
     private readonly jobs: JobRegistry,
     private readonly subjectKeys: SubjectKeys,
+    private readonly repo: CasesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -413,47 +415,9 @@ export class CasesService implements OnModuleInit {
     return entities.map((e) => ({ ...this.summary(actor, e), score: scores.get(e.id) ?? 0 })).filter((d) => d.score >= 0.5);
   }
 
-  /** A visible case, else 404 (also when it exists elsewhere: no existence leak, DESIGN §2). */
-  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Case> {
-    let c: Case | null;
-    if (!lock && em === this.db.manager) {
-      c = await this.loadVisible(actor, id);
-    } else {
-      const qb = this.visible(em, actor).andWhere('c.id = :id', { id });
-      if (lock) qb.setLock('pessimistic_write');
-      c = await qb.getOne();
-    }
-    if (!c) throw new DomainError('NOT_FOUND', 'Case not found');
-    return c;
-  }
-
-  /**
-   * A visible case outside a transaction (the reads: GET /cases/{id} and the like) as a named
-   * prepared statement of TypeORM's own select list, hydrated by TypeORM's own column converters:
-   * building the query and mapping the row through the query builder cost as much as running it
-   * (13 % of the API's CPU under GET /cases/{id}, issue 12), and the plan is made once a connection.
-   */
-  private async loadVisible(actor: Actor, id: string): Promise<Case | null> {
-    const scope = scopeWhere(actor.ability, 'read', 'Case', CASE_FIELDS, { field: CASE_SCOPE_FIELD });
-    const [row] = await preparedQuery<Record<string, unknown>>(this.db, `${this.caseSelect()} WHERE (${scope.sql}) AND c.id = :caseId`, { ...scope.params, caseId: id });
-    return row ? this.hydrate(row) : null;
-  }
-
-  private selectList?: string;
-  private caseSelect(): string {
-    // "SELECT "c"."id" AS "c_id", … FROM "cases" "c"", as getOne() sends it.
-    this.selectList ??= this.db.getRepository(Case).createQueryBuilder('c').getQuery();
-    return this.selectList;
-  }
-
-  private hydrate(row: Record<string, unknown>): Case {
-    const c = new Case();
-    const driver = this.db.driver;
-    for (const column of this.db.getMetadata(Case).columns) {
-      const value = row[`c_${column.databaseName}`];
-      if (value !== undefined) (c as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(value, column);
-    }
-    return c;
+  /** A visible case, else 404; `lock`: row-locked (CasesRepository.lockVisible). */
+  getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Case> {
+    return lock ? this.repo.lockVisible(em, actor, id) : this.repo.findVisible(em, actor, id);
   }
 
   /** A visible case whose record (notes, timeline, consents, …) the actor may read: the owning org's, never a shared view (403). */
@@ -463,12 +427,8 @@ export class CasesService implements OnModuleInit {
     return c;
   }
 
-  /**
-   * The cases the actor may read, to narrow to given ids (one case, a page of referrals, search
-   * hits): the shared view probed per case. The list walks its scope by branch instead.
-   */
   visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return readableBy(em, actor, Case, 'Case', 'c', CASE_FIELDS, CASE_SCOPE_FIELD);
+    return this.repo.visible(em, actor);
   }
 
   /** The fields (sections, `record`) of this case the actor may read: the same rules as every read. */

@@ -1,5 +1,6 @@
 export * from './cases.module.js';
 export * from './cases.service.js';
+export * from './cases.repository.js';
 export * from './case.entity.js';
 export * from './case-note.entity.js';
 export * from './case.types.js';
