@@ -1,4 +1,5 @@
 export * from './capabilities.js';
 export * from './organization.entity.js';
 export * from './organization.rules.js';
+export * from './organizations.repository.js';
 export * from './organizations.service.js';

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import type { Capability, OrganizationKind } from './capabilities.js';
 
 @Entity('organizations')
@@ -7,7 +8,7 @@ import type { Capability, OrganizationKind } from './capabilities.js';
 @Check('organizations_capabilities_check', `capabilities <@ ARRAY['information', 'reception', 'orientation', 'profiling', 'health', 'psychosocial', 'legal', 'shelter', 'food', 'documentation', 'transport', 'indulgence_letter', 'return', 'reintegration', 'protection']::text[]`)
 @Check('organizations_reintegration_budget_ceiling_check', `reintegration_budget_ceiling_xof IS NULL OR reintegration_budget_ceiling_xof >= 0`)
 @Check('organizations_kind_check', `kind IN ('intergovernmental', 'ngo', 'health_facility', 'government', 'platform')`)
-export class Organization {
+export class Organization extends Stamped {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') code: string;
   @Column('text') name: string;
@@ -20,8 +21,4 @@ export class Organization {
    */
   @Column('bigint', { nullable: true, transformer: { to: (v: number | null | undefined) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
   reintegrationBudgetCeilingXof: number | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 }

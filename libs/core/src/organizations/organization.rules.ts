@@ -1,7 +1,10 @@
-import type { FieldMap, DefineRules } from '@passerelle/common';
+import type { DefineRules } from '@passerelle/common';
 
-export const ORGANIZATION_FIELDS: FieldMap = { id: 'o.id' };
-
+/**
+ * Who may do what with an organization (DESIGN §1, issue 4): every signed-in user reads the
+ * directory of partners and their services; only platform admins create an organization or change
+ * one (name, kind, capabilities, deactivation).
+ */
 export const organizationRules: DefineRules = ({ can }, u) => {
   // The directory of partners is the referral pathway map: every signed-in user reads it.
   can('read', 'Organization');
