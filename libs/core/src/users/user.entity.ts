@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Organization } from '../organizations/index.js';
 import type { Role } from './roles.js';
 
@@ -6,7 +7,7 @@ import type { Role } from './roles.js';
 @Index('users_organization_id_idx', ['organizationId'])
 @Check('users_roles_check', `cardinality(roles) > 0 AND roles <@ ARRAY['platform_admin', 'org_admin', 'caseworker', 'manager', 'analyst', 'auditor']::text[]`)
 @Check('users_email_check', `email = lower(email)`)
-export class User {
+export class User extends Stamped {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
   @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
@@ -21,8 +22,4 @@ export class User {
   @Column('uuid', { array: true, default: () => "'{}'" }) siteIds: string[];
   @Column('boolean', { default: true }) active: boolean;
   @Column('timestamptz', { nullable: true }) lastLoginAt: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 }
