@@ -1,2 +1,3 @@
 export * from './demo-data.js';
+export * from './seed.repository.js';
 export * from './seed.service.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { systemActor } from '@passerelle/common';
 import { AuditWriter } from '../audit/index.js';
-import { PLATFORM_ORG_CODE } from '../organizations/index.js';
+import { OrganizationsRepository, PLATFORM_ORG_CODE } from '../organizations/index.js';
 import { Organization } from '../organizations/index.js';
 import { SitesService } from '../sites/index.js';
 import { Site } from '../sites/index.js';
@@ -11,6 +11,7 @@ import { hashPassword } from '../users/index.js';
 import type { Role } from '../users/index.js';
 import { User } from '../users/index.js';
 import { DEMO_ORGANIZATIONS, DEMO_PLATFORM_ADMIN, DEMO_ROLES, demoEmail } from './demo-data.js';
+import { SeedRepository } from './seed.repository.js';
 
 export interface SeededLogin {
   email: string;
@@ -25,12 +26,14 @@ export class SeedService {
     private readonly db: DataSource,
     private readonly audit: AuditWriter,
     private readonly sites: SitesService,
+    private readonly repo: SeedRepository,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   /** Creates the platform admin when no user has that email; true when created. */
   ensureBootstrapAdmin(email: string, password: string): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock(4711)');
+      await this.repo.lockSeeding(em);
       const org = await this.ensureOrganization(em, { code: PLATFORM_ORG_CODE, name: 'Passerelle platform', kind: 'platform', capabilities: [] });
       return (await this.ensureUser(em, org, email, 'Platform administrator', ['platform_admin'], [], password)) !== null;
     });
@@ -42,7 +45,7 @@ export class SeedService {
    */
   seedDemo(password: string): Promise<SeededLogin[]> {
     return this.db.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock(4711)');
+      await this.repo.lockSeeding(em);
       const created: SeededLogin[] = [];
       const platform = await this.ensureOrganization(em, { code: PLATFORM_ORG_CODE, name: 'Passerelle platform', kind: 'platform', capabilities: [] });
       if (await this.ensureUser(em, platform, DEMO_PLATFORM_ADMIN, 'Platform administrator', ['platform_admin'], [], password)) {
@@ -68,7 +71,7 @@ export class SeedService {
   }
 
   private async ensureOrganization(em: EntityManager, o: Pick<Organization, 'code' | 'name' | 'kind' | 'capabilities'> & { reintegrationBudgetCeilingXof?: number }): Promise<Organization> {
-    const existing = await em.findOneBy(Organization, { code: o.code });
+    const existing = await this.organizations.findByCode(em, o.code);
     if (existing) return existing;
     const org = await em.save(
       em.create(Organization, { code: o.code, name: o.name, kind: o.kind, capabilities: o.capabilities, reintegrationBudgetCeilingXof: o.reintegrationBudgetCeilingXof ?? null, active: true }),
@@ -78,8 +81,7 @@ export class SeedService {
   }
 
   private async ensureUser(em: EntityManager, org: Organization, email: string, displayName: string, roles: Role[], siteIds: string[], password: string): Promise<User | null> {
-    const exists = await em.createQueryBuilder(User, 'u').where('lower(u.email) = lower(:email)', { email }).getExists();
-    if (exists) return null;
+    if (await this.repo.userExists(em, email)) return null;
     const user = await em.save(em.create(User, { organizationId: org.id, email: email.toLowerCase(), displayName, passwordHash: await hashPassword(password), roles, siteIds, active: true }));
     await this.audit.record(em, systemActor(), 'user.created', { type: 'User', id: user.id, organizationId: org.id }, { details: { seeded: true, roles } });
     return user;
