@@ -4,10 +4,15 @@ import { JwtModule } from '@nestjs/jwt';
 import type { AppConfig } from '@passerelle/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthService } from './auth/auth.service.js';
+import { LoginFailuresRepository } from './auth/login-failures.repository.js';
+import { RefreshTokensRepository } from './auth/refresh-tokens.repository.js';
+import { OrganizationsRepository } from './organizations/organizations.repository.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
+import { SeedRepository } from './seed/seed.repository.js';
 import { SeedService } from './seed/seed.service.js';
 import { ServicesDirectoryService } from './sites/services-directory.service.js';
 import { SitesService } from './sites/sites.service.js';
+import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
 
 /**
@@ -18,6 +23,7 @@ import { UsersService } from './users/users.service.js';
 export const accessTokenKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret));
 
 const SERVICES = [AuthService, OrganizationsService, SitesService, UsersService, ServicesDirectoryService, SeedService];
+const REPOSITORIES = [LoginFailuresRepository, RefreshTokensRepository, OrganizationsRepository, UsersRepository, SeedRepository];
 
 /** Organizations, sites, users, authentication and the audit trail (issue 4). */
 @Module({})
@@ -27,8 +33,8 @@ export class IdentityModule {
       module: IdentityModule,
       global: true,
       imports: [AuditModule, JwtModule.register({ secret: accessTokenKey(config.jwtSecret) as unknown as string, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
-      providers: SERVICES,
-      exports: [...SERVICES, JwtModule],
+      providers: [...SERVICES, ...REPOSITORIES],
+      exports: [...SERVICES, ...REPOSITORIES, JwtModule],
     };
   }
 }
