@@ -27,6 +27,7 @@ import { OrganizationsController } from './identity/organizations.controller.js'
 import { SitesController } from './identity/sites.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { IdempotencyRepository } from './http/idempotency.repository.js';
 import { NoBodyInterceptor } from './http/no-body.interceptor.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { createValidationPipe } from './http/validation.js';
@@ -81,6 +82,7 @@ export class ApiModule {
       controllers: [HealthController, AuthController, OrganizationsController, SitesController, UsersController, AuditController, CasesController, CaseReferralsController, ReferralsController, ServicesController, AlertsController, ActivitiesController, StaysController, OccupancyController, CaseLettersController, LettersController, PublicLettersController, ReportsController, CaseReturnsController, ReturnsController, MovementsController, CaseReintegrationController, ReintegrationPlansController, ScoringSchemesController, ReintegrationSettingsController, CaseDataProtectionController, AnonymizationRequestsController],
       providers: [
         JwtStrategy,
+        IdempotencyRepository,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@passerelle/common';
-import { DataProtectionService } from '@passerelle/core';
+import { AnonymizationRequestsService, SubjectAccessService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
@@ -13,7 +13,10 @@ import { AnonymizationRequestDto, AnonymizationRequestQueryDto, RejectAnonymizat
 @ApiTags('data protection')
 @Controller('cases')
 export class CaseDataProtectionController {
-  constructor(private readonly dataProtection: DataProtectionService) {}
+  constructor(
+    private readonly subjectAccess: SubjectAccessService,
+    private readonly requests: AnonymizationRequestsService,
+  ) {}
 
   @Get(':id/export')
   @Requires('export', 'Case', { hidden: true })
@@ -22,7 +25,7 @@ export class CaseDataProtectionController {
   @ApiOkResponse({ type: SubjectAccessExportDto, headers: { 'Content-Disposition': { description: 'attachment; filename="<caseNumber>-export.json"', schema: { type: 'string', maxLength: 200 } } } })
   @ApiProblems(400, 403, 404)
   async export(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const doc = await this.dataProtection.export(actor, id);
+    const doc = await this.subjectAccess.export(actor, id);
     reply.header('content-disposition', `attachment; filename="${String(doc.case.caseNumber)}-export.json"`);
     reply.header('cache-control', 'no-store');
     return doc;
@@ -35,14 +38,14 @@ export class CaseDataProtectionController {
   @ApiCreatedResponse({ type: AnonymizationRequestDto })
   @ApiProblems(400, 403, 404, 409)
   request(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.dataProtection.requestAnonymization(actor, id).then(toAnonymizationRequestResponse);
+    return this.requests.requestAnonymization(actor, id).then(toAnonymizationRequestResponse);
   }
 }
 
 @ApiTags('data protection')
 @Controller('anonymization-requests')
 export class AnonymizationRequestsController {
-  constructor(private readonly dataProtection: DataProtectionService) {}
+  constructor(private readonly requests: AnonymizationRequestsService) {}
 
   @Get()
   @Requires('read', 'AnonymizationRequest')
@@ -50,7 +53,7 @@ export class AnonymizationRequestsController {
   @ApiPage(AnonymizationRequestDto)
   @ApiProblems(400)
   async list(@CurrentActor() actor: Actor, @Query() q: AnonymizationRequestQueryDto) {
-    const page = await this.dataProtection.list(actor, q, q);
+    const page = await this.requests.list(actor, q, q);
     return { items: page.items.map(toAnonymizationRequestResponse), nextCursor: page.nextCursor };
   }
 
@@ -61,7 +64,7 @@ export class AnonymizationRequestsController {
   @ApiOkResponse({ type: AnonymizationRequestDto })
   @ApiProblems(400, 403, 404, 409)
   approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return this.dataProtection.approve(actor, id).then(toAnonymizationRequestResponse);
+    return this.requests.approve(actor, id).then(toAnonymizationRequestResponse);
   }
 
   @Post(':id/reject')
@@ -71,6 +74,6 @@ export class AnonymizationRequestsController {
   @ApiOkResponse({ type: AnonymizationRequestDto })
   @ApiProblems(400, 403, 404, 409, 415)
   reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: RejectAnonymizationDto) {
-    return this.dataProtection.reject(actor, id, dto.reason ?? null).then(toAnonymizationRequestResponse);
+    return this.requests.reject(actor, id, dto.reason ?? null).then(toAnonymizationRequestResponse);
   }
 }

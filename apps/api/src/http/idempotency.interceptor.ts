@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, type Observable, of, mergeMap, catchError, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { canonicalJson, DomainError } from '@passerelle/common';
+import { IdempotencyRepository, type StoredResponse } from './idempotency.repository.js';
 
 const IDEMPOTENT = 'passerelle:idempotent';
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -27,14 +28,6 @@ export const Idempotent = () =>
     }),
   );
 
-interface StoredResponse {
-  request_hash: string;
-  state: 'in_progress' | 'completed';
-  response_status: number | null;
-  response_headers: Record<string, string> | null;
-  response_body: unknown;
-}
-
 /**
  * Same key + same body → the stored first response, and the work is done once even when two
  * identical requests race: the INSERT of the key row decides who works, the other waits for
@@ -45,6 +38,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly db: DataSource,
+    private readonly keys: IdempotencyRepository,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -81,10 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       if (await this.claim(scope, key, hash)) return null;
-      const [row]: StoredResponse[] = await this.db.query(
-        'SELECT request_hash, state, response_status, response_headers, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
-        [scope, key],
-      );
+      const row = await this.keys.find(this.db.manager, scope, key);
       if (row && row.request_hash !== hash) {
         throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
       }
@@ -102,30 +93,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** true: this request does the work. An expired key is taken over as if new. */
-  private async claim(scope: string, key: string, hash: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
-       VALUES ($1, $2, $3, now() + interval '24 hours')
-       ON CONFLICT (scope, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, state = 'in_progress', response_status = NULL,
-             response_headers = NULL, response_body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE idempotency_keys.expires_at < now()
-       RETURNING 1`,
-      [scope, key, hash],
-    );
-    return rows.length === 1;
+  private claim(scope: string, key: string, hash: string): Promise<boolean> {
+    return this.keys.claim(this.db.manager, scope, key, hash);
   }
 
   private async complete(scope: string, key: string, status: number, reply: FastifyReply, body: unknown): Promise<void> {
     const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])));
-    await this.db.query(
-      `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_headers = $4, response_body = $5
-       WHERE scope = $1 AND key = $2`,
-      [scope, key, status, JSON.stringify(headers), JSON.stringify(body ?? null)],
-    );
+    await this.keys.complete(this.db.manager, scope, key, status, headers, body);
   }
 
   private async release(scope: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress'`, [scope, key]).catch(() => undefined);
+    await this.keys.release(this.db.manager, scope, key).catch(() => undefined);
   }
 }

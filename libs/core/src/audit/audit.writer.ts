@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, Clock, poolOf } from '@passerelle/common';
+import { type Actor, Clock } from '@passerelle/common';
 import { AuditPrivacy, sealEvent, subjectOf } from './audit-personal.js';
+import { AuditEventsRepository, type AuditRow } from './audit-events.repository.js';
 import { SubjectKeys } from './subject-keys.js';
 
 export type Changes = Record<string, { old?: unknown; new?: unknown }>;
@@ -31,14 +32,11 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
   return out;
 }
 
-const COLUMNS = 'id, txid, at, organization_id, actor_user_id, actor_organization_id, action, entity_type, entity_id, changes, details, request_id, ip';
-type Row = [Date, string | null, string | null, string | null, string, string, string | null, string | null, string | null, string | null, string | null];
-const COLUMN_TYPES = ['timestamptz', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'jsonb', 'text', 'text'];
 /** The events of one statement of the group writer, at most. */
 const MAX_GROUP = 500;
 
 interface Queued {
-  row: Row;
+  row: AuditRow;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -69,6 +67,8 @@ export class AuditWriter {
     private readonly db: DataSource,
     private readonly keys: SubjectKeys,
     private readonly privacy: AuditPrivacy,
+    // A default: tests build a writer of their own with the four above.
+    private readonly events: AuditEventsRepository = new AuditEventsRepository(),
   ) {}
 
   async record(
@@ -82,7 +82,7 @@ export class AuditWriter {
     const { changes, details } = subject
       ? await sealEvent(em ?? this.db.manager, this.keys, this.privacy, subject, target.type, extra.changes, extra.details)
       : { changes: extra.changes ?? null, details: extra.details ?? null };
-    const row: Row = [
+    const row: AuditRow = [
       this.clock.now(),
       target.organizationId,
       actor?.userId ?? null,
@@ -96,7 +96,7 @@ export class AuditWriter {
       extra.ip ?? actor?.ip ?? null,
     ];
     if (em) {
-      await em.query(`INSERT INTO audit_events (${COLUMNS}) VALUES (gen_random_uuid(), pg_current_xact_id()::text::bigint, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, row);
+      await this.events.insert(em, row);
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -123,15 +123,8 @@ export class AuditWriter {
     }
   }
 
-  /** One statement, prepared once per connection, its own transaction; rows keep their order (seq). */
-  private async insertGroup(rows: Row[]): Promise<void> {
-    const values = COLUMN_TYPES.map((_, i) => rows.map((r) => r[i]));
-    await poolOf(this.db).query({
-      name: 'audit_events_group_insert',
-      text: `INSERT INTO audit_events (${COLUMNS})
-             SELECT gen_random_uuid(), pg_current_xact_id()::text::bigint, u.*
-             FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u`,
-      values,
-    });
+  /** One statement of its own transaction for the group; rows keep their order (seq). */
+  private insertGroup(rows: AuditRow[]): Promise<void> {
+    return this.events.insertGroup(this.db, rows);
   }
 }

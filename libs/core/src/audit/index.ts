@@ -9,3 +9,6 @@ export * from './audit-personal.js';
 export * from './subject-keys.js';
 export * from './subject-key.entity.js';
 export * from './entity-types.js';
+export * from './audit-events.repository.js';
+export * from './audit-seals.repository.js';
+export * from './subject-keys.repository.js';

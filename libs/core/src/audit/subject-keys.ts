@@ -2,14 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock, FieldCipher } from '@passerelle/common';
+import { type SubjectKeyRow, SubjectKeysRepository } from './subject-keys.repository.js';
 
 const aadOf = (caseId: string) => `subject-key:${caseId}`;
-
-interface KeyRow {
-  case_id: string;
-  key_id: string;
-  wrapped_key: Buffer;
-}
 
 /**
  * One random AES-256 data key per case (`subject_keys`), wrapped under the configured master key
@@ -23,6 +18,7 @@ export class SubjectKeys {
     private readonly db: DataSource,
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
+    private readonly repo: SubjectKeysRepository,
   ) {}
 
   /** The case's data key, made now if it has none. Concurrent first writers agree on one key. */
@@ -31,17 +27,8 @@ export class SubjectKeys {
     const wrapped = this.cipher.encrypt(fresh.toString('base64'), aadOf(caseId));
     // Inserted, or the one already visible; one committed by a concurrent writer after this
     // statement's snapshot is read by the second SELECT.
-    let [row]: KeyRow[] = await em.query(
-      `WITH made AS (
-         INSERT INTO subject_keys (case_id, key_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (case_id) DO NOTHING RETURNING case_id, key_id, wrapped_key)
-       SELECT case_id, key_id, wrapped_key FROM made
-       UNION ALL
-       SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = $1
-       LIMIT 1`,
-      [caseId, wrapped.keyId, wrapped.data, this.clock.now()],
-    );
-    if (!row) [row] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = $1', [caseId]);
+    let row = await this.repo.insertOrGet(em, caseId, wrapped.keyId, wrapped.data, this.clock.now());
+    if (!row) row = await this.repo.find(em, caseId);
     if (!row) throw new Error(`no subject key for case ${caseId}`);
     return this.unwrap(row);
   }
@@ -49,15 +36,14 @@ export class SubjectKeys {
   /** The data keys that still exist, by case id; a destroyed one is simply absent. */
   async forRead(em: EntityManager, caseIds: readonly string[]): Promise<Map<string, Buffer>> {
     if (!caseIds.length) return new Map();
-    const rows: KeyRow[] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE case_id = ANY($1::uuid[])', [[...new Set(caseIds)]]);
+    const rows = await this.repo.findMany(em, caseIds);
     return new Map(rows.map((r) => [r.case_id, this.unwrap(r)]));
   }
 
   /** Crypto-shredding: the database refuses it unless the cases are anonymized (trigger subject_keys_guard). */
   async destroy(em: EntityManager, caseIds: readonly string[]): Promise<number> {
     if (!caseIds.length) return 0;
-    const [, n] = await em.query('DELETE FROM subject_keys WHERE case_id = ANY($1::uuid[])', [[...caseIds]]);
-    return Number(n ?? 0);
+    return this.repo.delete(em, caseIds);
   }
 
   /** Re-wraps keys wrapped under an older master key (key rotation, with cases.reencrypt-sensitive). */
@@ -65,10 +51,10 @@ export class SubjectKeys {
     let total = 0;
     for (;;) {
       const n = await this.db.transaction(async (em) => {
-        const rows: KeyRow[] = await em.query('SELECT case_id, key_id, wrapped_key FROM subject_keys WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED', [this.cipher.currentKeyId, batch]);
+        const rows = await this.repo.lockWrappedUnderOther(em, this.cipher.currentKeyId, batch);
         for (const r of rows) {
           const sealed = this.cipher.encrypt(this.unwrap(r).toString('base64'), aadOf(r.case_id));
-          await em.query('UPDATE subject_keys SET key_id = $2, wrapped_key = $3 WHERE case_id = $1', [r.case_id, sealed.keyId, sealed.data]);
+          await this.repo.updateWrapping(em, r.case_id, sealed.keyId, sealed.data);
         }
         return rows.length;
       });
@@ -77,7 +63,7 @@ export class SubjectKeys {
     }
   }
 
-  private unwrap(r: KeyRow): Buffer {
+  private unwrap(r: SubjectKeyRow): Buffer {
     return Buffer.from(this.cipher.decrypt<string>({ keyId: r.key_id, data: r.wrapped_key }, aadOf(r.case_id)), 'base64');
   }
 }

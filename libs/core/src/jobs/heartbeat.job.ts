@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '@passerelle/common';
+import { HeartbeatsRepository } from './heartbeats.repository.js';
 import { JobRegistry } from './job-registry.js';
 
 export const HEARTBEAT_JOB = 'platform.heartbeat';
@@ -17,6 +18,7 @@ export class HeartbeatJob implements OnModuleInit {
     private readonly registry: JobRegistry,
     private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly heartbeats: HeartbeatsRepository,
   ) {
     this.startedAt = clock.now();
   }
@@ -26,10 +28,6 @@ export class HeartbeatJob implements OnModuleInit {
   }
 
   async beat(): Promise<void> {
-    await this.db.query(
-      `INSERT INTO worker_heartbeats (worker_id, host, started_at, beat_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (worker_id) DO UPDATE SET beat_at = EXCLUDED.beat_at, beats = worker_heartbeats.beats + 1`,
-      [this.workerId, hostname(), this.startedAt, this.clock.now()],
-    );
+    await this.heartbeats.beat(this.db.manager, this.workerId, hostname(), this.startedAt, this.clock.now());
   }
 }

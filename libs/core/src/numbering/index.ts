@@ -1,2 +1,2 @@
 export * from './counter.entity.js';
-export * from './counters.js';
+export * from './counters.repository.js';

@@ -1,6 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { poolOf } from '@passerelle/common';
 
+// The SQL of counters. Two functions, not an injectable class: the features that number things
+// (cases, letters, movements) call them inside their own transaction, or on a connection of its own.
+
 /**
  * The next number of a gapless per-scope, per-year series (case numbers, letter serials). The
  * upsert takes a row lock held until the caller's transaction ends: concurrent registrations
