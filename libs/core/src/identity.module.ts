@@ -6,7 +6,9 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthService } from './auth/auth.service.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { SeedService } from './seed/seed.service.js';
+import { ServicesDirectoryRepository } from './sites/services-directory.repository.js';
 import { ServicesDirectoryService } from './sites/services-directory.service.js';
+import { SitesRepository } from './sites/sites.repository.js';
 import { SitesService } from './sites/sites.service.js';
 import { UsersService } from './users/users.service.js';
 
@@ -17,7 +19,7 @@ import { UsersService } from './users/users.service.js';
  */
 export const accessTokenKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret));
 
-const SERVICES = [AuthService, OrganizationsService, SitesService, UsersService, ServicesDirectoryService, SeedService];
+const SERVICES = [AuthService, OrganizationsService, SitesService, SitesRepository, UsersService, ServicesDirectoryService, ServicesDirectoryRepository, SeedService];
 
 /** Organizations, sites, users, authentication and the audit trail (issue 4). */
 @Module({})
