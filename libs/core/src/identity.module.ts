@@ -10,7 +10,9 @@ import { OrganizationsRepository } from './organizations/organizations.repositor
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { SeedRepository } from './seed/seed.repository.js';
 import { SeedService } from './seed/seed.service.js';
+import { ServicesDirectoryRepository } from './sites/services-directory.repository.js';
 import { ServicesDirectoryService } from './sites/services-directory.service.js';
+import { SitesRepository } from './sites/sites.repository.js';
 import { SitesService } from './sites/sites.service.js';
 import { UsersRepository } from './users/users.repository.js';
 import { UsersService } from './users/users.service.js';
@@ -23,7 +25,7 @@ import { UsersService } from './users/users.service.js';
 export const accessTokenKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret));
 
 const SERVICES = [AuthService, OrganizationsService, SitesService, UsersService, ServicesDirectoryService, SeedService];
-const REPOSITORIES = [LoginFailuresRepository, RefreshTokensRepository, OrganizationsRepository, UsersRepository, SeedRepository];
+const REPOSITORIES = [LoginFailuresRepository, RefreshTokensRepository, OrganizationsRepository, UsersRepository, SeedRepository, SitesRepository, ServicesDirectoryRepository];
 
 /** Organizations, sites, users, authentication and the audit trail (issue 4). */
 @Module({})

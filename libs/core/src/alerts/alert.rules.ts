@@ -1,8 +1,9 @@
-import type { FieldMap, DefineRules } from '@passerelle/common';
+import type { DefineRules } from '@passerelle/common';
 
-export const ALERT_FIELDS: FieldMap = { recipientUserId: 'a.recipient_user_id' };
-
-/** Alerts are personal: every user reads and acknowledges their own, and only those. */
+/**
+ * Alerts are personal: every user reads and acknowledges their own, and only those; jobs raise
+ * them (as the system). The SQL of these rules: ALERT_FIELDS in alerts.repository.ts.
+ */
 export const alertRules: DefineRules = ({ can }, u) => {
   can(['read', 'acknowledge'], 'Alert', { recipientUserId: u.userId });
 };

@@ -1,72 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy } from '@passerelle/common';
-import { Alert, type AlertStatus } from './alert.entity.js';
-import { ALERT_FIELDS } from './alert.rules.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, type Page, type PageRequest } from '@passerelle/common';
+import type { Alert, AlertStatus } from './alert.entity.js';
+import { AlertsRepository } from './alerts.repository.js';
 
 /** Each user's alerts (API.md "Reports, audit, alerts"); jobs raise them, users acknowledge them. */
 @Injectable()
 export class AlertsService {
   constructor(
     private readonly db: DataSource,
-    private readonly cursors: CursorCodec,
+    private readonly repo: AlertsRepository,
     private readonly clock: Clock,
   ) {}
 
   list(actor: Actor, filter: { status?: AlertStatus }, page: PageRequest): Promise<Page<Alert>> {
-    const qb = this.visible(this.db.manager, actor);
-    if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
-    return paginate<Alert>(
-      qb,
-      page,
-      { list: 'alerts', columns: [{ expr: 'a.created_at', cast: 'timestamptz' }, { expr: 'a.id', cast: 'uuid' }], direction: 'DESC', keyOf: (a) => [a.createdAt.toISOString(), a.id] },
-      this.cursors,
-    );
+    return this.repo.list(this.db.manager, actor, filter, page);
   }
 
   /** Acknowledging twice is harmless: the first acknowledgement stands. */
   acknowledge(actor: Actor, id: string): Promise<Alert> {
     return this.db.transaction(async (em) => {
-      const alert = await this.visible(em, actor).andWhere('a.id = :id', { id }).setLock('pessimistic_write').getOne();
-      if (!alert) throw new DomainError('NOT_FOUND', 'Alert not found');
+      const alert = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, 'acknowledge', 'Alert', alert);
       if (alert.status === 'open') {
         Object.assign(alert, { status: 'acknowledged', acknowledgedAt: this.clock.now() });
-        await em.update(Alert, { id: alert.id }, { status: alert.status, acknowledgedAt: alert.acknowledgedAt });
+        await this.repo.markAcknowledged(em, alert);
       }
       return alert;
     });
   }
 
   /**
-   * Overdue referrals (pending past `respondBy`) alert the caseworker who sent them and the
-   * receiving organization's active caseworkers and managers (DESIGN §4). One INSERT … SELECT,
-   * deduplicated by key: running twice, or on two workers at once, raises each alert once.
-   * Returns how many alerts were raised now.
+   * Raises the alerts of referrals pending past `respondBy` (DESIGN §4), each once however often
+   * it runs (AlertsRepository.insertOverdueReferrals). Returns how many alerts were raised now.
    */
-  async raiseOverdueReferrals(now: Date = this.clock.now(), em: EntityManager = this.db.manager): Promise<number> {
-    const rows: unknown[] = await em.query(
-      `INSERT INTO alerts (recipient_user_id, organization_id, type, entity_type, entity_id, message, status, dedupe_key, created_at)
-       SELECT u.id, u.organization_id, 'referral_overdue', 'Referral', r.id,
-              format('Referral %s (%s, %s) from %s to %s for case %s awaits an answer since %s',
-                     r.id, r.service_type, r.urgency, fo.code, tor.code, c.case_number,
-                     to_char(r.respond_by AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')),
-              'open', 'referral_overdue:' || r.id || ':' || u.id, $1
-       FROM referrals r
-       JOIN cases c ON c.id = r.case_id
-       JOIN organizations fo ON fo.id = r.from_organization_id
-       JOIN organizations tor ON tor.id = r.to_organization_id
-       JOIN users u ON u.active AND (u.id = r.created_by
-            OR (u.organization_id = r.to_organization_id AND u.roles && ARRAY['caseworker', 'manager']::text[]))
-       WHERE r.status = 'pending' AND r.respond_by <= $1
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [now],
-    );
-    return rows.length;
-  }
-
-  private visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Alert> {
-    return readableBy(em, actor, Alert, 'Alert', 'a', ALERT_FIELDS);
+  raiseOverdueReferrals(now: Date = this.clock.now(), em: EntityManager = this.db.manager): Promise<number> {
+    return this.repo.insertOverdueReferrals(em, now);
   }
 }

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import type { CaseSection } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
@@ -25,7 +26,7 @@ import type { ReferralStatus, Urgency } from './referral-status.js';
 @Check('referrals_identity_shared_check', `'identity' = ANY(shared_sections)`)
 @Check('referrals_declined_check', `(status = 'declined') = (decline_reason IS NOT NULL)`)
 @Check('referrals_cancelled_check', `(status = 'cancelled') = (cancel_reason IS NOT NULL)`)
-export class Referral {
+export class Referral extends Stamped {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') caseId: string;
   @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
@@ -60,10 +61,6 @@ export class Referral {
   @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
   @Column('uuid', { nullable: true }) cancelledBy: string | null;
   @Column('text', { nullable: true }) cancelReason: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /** For the rules (never stored): the case's site and assignee now, and whether this referral shares the case now. */
   @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;

@@ -1,12 +1,14 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { AlertsRepository, AlertsService } from '../alerts/index.js';
 import { SubjectDataRegistry } from '../data-protection/index.js';
-import { referralsSubjectData } from './referrals.subject-data.js';
-import { AlertsService } from '../alerts/index.js';
+import { referralsSubjectData } from './referrals-subject-data.repository.js';
 import { ReferralsOverdueJob } from './referrals-overdue.job.js';
+import { ReferralsRepository } from './referrals.repository.js';
 import { ReferralsService } from './referrals.service.js';
+import { ServiceRecordsRepository } from './service-records.repository.js';
 import { ServiceRecordsService } from './service-records.service.js';
 
-const SERVICES = [ReferralsService, ServiceRecordsService, AlertsService, ReferralsOverdueJob];
+const SERVICES = [ReferralsService, ReferralsRepository, ServiceRecordsService, ServiceRecordsRepository, AlertsService, AlertsRepository, ReferralsOverdueJob];
 
 /** Referrals, service records and alerts (issue 6); needs CasesModule. */
 @Global()

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { CASE_SECTIONS } from '../cases/index.js';
 import type { Case } from '../cases/index.js';
 import type { CaseField } from '../cases/index.js';
 import type { CaseView } from '../cases/index.js';
 import { CaseCloseChecks } from '../cases/index.js';
-import { CasesService } from '../cases/index.js';
+import { CasesRepository, CasesService } from '../cases/index.js';
 import { ConsentsService } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
-import { Site } from '../sites/index.js';
+import { SitesRepository } from '../sites/index.js';
 import { Referral } from './referral.entity.js';
-import { REFERRAL_FIELDS } from './referral.rules.js';
+import { assertOffers, assertSiteOffers } from './referral.rules.js';
 import { nextReferralStatus, type ReferralAction, respondBy } from './referral-status.js';
 import type { CompleteReferralInput, CreateReferralInput, ReferralFilter, ReferralView } from './referral.types.js';
+import { ReferralsRepository } from './referrals.repository.js';
 import { ServiceRecordsService } from './service-records.service.js';
 
 /** What a referral list row shows of its case. */
@@ -39,41 +40,39 @@ const snapshot = (r: Referral) => ({
 export class ReferralsService {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: ReferralsRepository,
+    private readonly caseRepo: CasesRepository,
     private readonly cases: CasesService,
+    private readonly sites: SitesRepository,
     private readonly consents: ConsentsService,
     private readonly services: ServiceRecordsService,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
     closeChecks: CaseCloseChecks,
   ) {
     // A closed case has no live referral: the receiver would keep a shared view of a case that
     // no one works on any more, and a pending one would stay unanswerable (409 CASE_NOT_CLOSABLE).
     closeChecks.register(async (em, caseId) => {
-      const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM referrals WHERE case_id = $1 AND status IN ('pending', 'accepted')`, [caseId]);
+      const n = await repo.countLive(em, caseId);
       return n ? `${n} referral${n > 1 ? 's are' : ' is'} still pending or accepted: complete, decline or cancel ${n > 1 ? 'them' : 'it'} first` : null;
     });
   }
 
+  /** Who may refer: referral.rules.ts. */
   create(actor: Actor, caseId: string, input: CreateReferralInput): Promise<ReferralView> {
     return this.db.transaction(async (em) => {
-      const c = await this.cases.getVisible(em, actor, caseId, true); // 404
+      const c = await this.caseRepo.lockVisible(em, actor, caseId); // 404
       assertCan(actor, 'update', 'Case', c); // 403: a shared view is not the sender's
       assertCan(actor, 'create', 'Referral');
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to refer the migrant');
       const to = await em.findOneBy(Organization, { id: input.toOrganizationId });
       if (!to || !to.active) throw validationFailed([{ field: 'toOrganizationId', message: 'must be an active organization' }]);
       if (to.id === c.owningOrganizationId) throw validationFailed([{ field: 'toOrganizationId', message: 'must be another organization than the case’s' }]);
-      if (!to.capabilities.includes(input.serviceType)) {
-        throw new DomainError('SERVICE_NOT_OFFERED', `${to.code} does not offer ${input.serviceType}`, { errors: [{ field: 'serviceType', message: `not offered by ${to.code}` }] });
-      }
+      assertOffers(to, input.serviceType);
       if (input.toSiteId) {
-        const site = await em.findOneBy(Site, { id: input.toSiteId });
+        const site = await this.sites.findById(em, input.toSiteId);
         if (!site || !site.active || site.organizationId !== to.id) throw validationFailed([{ field: 'toSiteId', message: 'must be an active site of the receiving organization' }]);
-        // A site listing no services offers what its organization offers (the directory's rule).
-        if (site.services.length && !site.services.includes(input.serviceType)) {
-          throw new DomainError('SERVICE_NOT_OFFERED', `${site.name} does not offer ${input.serviceType}`, { errors: [{ field: 'toSiteId', message: `does not offer ${input.serviceType}` }] });
-        }
+        assertSiteOffers(site, input.serviceType);
       }
       if (!(await this.consents.activeFor(em, c.id, 'referral', to.id))) {
         throw new DomainError('CONSENT_REQUIRED', `No active referral consent covers ${to.code}: record one with the migrant first`);
@@ -97,9 +96,9 @@ export class ReferralsService {
         createdBy: actor.userId,
         updatedBy: actor.userId,
       });
-      await em.insert(Referral, referral);
+      await this.repo.insert(em, referral);
       await this.audit.record(em, actor, 'referral.created', this.target(referral), { changes: diff(null, snapshot(referral)), details: { caseId: c.id } });
-      return { referral: await this.reload(em, actor, referral.id), case: await this.view(em, actor, referral, c) };
+      return { referral: await this.repo.reload(em, actor, referral.id), case: await this.view(em, actor, referral, c) };
     });
   }
 
@@ -119,36 +118,22 @@ export class ReferralsService {
   complete(actor: Actor, id: string, input: CompleteReferralInput): Promise<ReferralView> {
     return this.transition(actor, id, 'complete', async (r, now, em) => {
       Object.assign(r, { completedAt: now, completedBy: actor.userId, outcome: input.outcome });
-      for (const s of input.servicesProvided ?? []) await this.services.insert(em, actor, r, s);
+      for (const s of input.servicesProvided ?? []) await this.services.recordUnder(em, actor, r, s);
     });
   }
 
   async get(actor: Actor, id: string): Promise<ReferralView> {
-    const referral = await this.getVisible(this.db.manager, actor, id);
+    const referral = await this.repo.findVisible(this.db.manager, actor, id);
     const view = await this.view(this.db.manager, actor, referral);
     if (view) await this.audit.record(null, actor, 'case.viewed', this.cases.target(view.case), { details: { via: 'referral', referralId: referral.id } });
-    const services = await this.services.visible(this.db.manager, actor).andWhere('sr.referral_id = :id', { id }).orderBy('sr.date', 'DESC').addOrderBy('sr.id').getMany();
+    const services = await this.services.listForReferral(this.db.manager, actor, id);
     return { referral, case: view, services };
   }
 
   async list(actor: Actor, filter: ReferralFilter, page: PageRequest): Promise<Page<ReferralView>> {
-    const qb = this.visible(this.db.manager, actor);
-    if (filter.direction === 'incoming') qb.andWhere('r.to_organization_id = :me', { me: actor.organizationId });
-    if (filter.direction === 'outgoing') qb.andWhere('r.from_organization_id = :me', { me: actor.organizationId });
-    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
-    if (filter.serviceType) qb.andWhere('r.service_type = :serviceType', { serviceType: filter.serviceType });
-    if (filter.caseId) qb.andWhere('r.case_id = :caseId', { caseId: filter.caseId });
-    if (filter.overdue === true) qb.andWhere(`r.status = 'pending' AND r.respond_by < :now`, { now: this.clock.now() });
-    if (filter.overdue === false) qb.andWhere(`NOT (r.status = 'pending' AND r.respond_by < :now)`, { now: this.clock.now() });
-    const found = await paginate<Referral>(
-      qb,
-      page,
-      { list: 'referrals', columns: [{ expr: 'r.created_at', cast: 'timestamptz' }, { expr: 'r.id', cast: 'uuid' }], direction: 'DESC', keyOf: (r) => [r.createdAt.toISOString(), r.id] },
-      this.cursors,
-    );
+    const found = await this.repo.list(this.db.manager, actor, filter, this.clock.now(), page);
     // One query for the page's cases, scoped like every case read; rows show identity and flags only.
-    const ids = [...new Set(found.items.map((r) => r.caseId))];
-    const cases = ids.length ? await this.cases.visible(this.db.manager, actor).andWhere('c.id IN (:...ids)', { ids }).getMany() : [];
+    const cases = await this.repo.visibleCases(this.db.manager, actor, [...new Set(found.items.map((r) => r.caseId))]);
     const byId = new Map(cases.map((c) => [c.id, c]));
     return {
       nextCursor: found.nextCursor,
@@ -165,22 +150,10 @@ export class ReferralsService {
   /** The referrals of one case (404 when the case is hidden from the actor and none of its referrals is theirs). */
   async listForCase(actor: Actor, caseId: string, page: PageRequest): Promise<Page<ReferralView>> {
     const result = await this.list(actor, { caseId }, page);
-    if (!result.items.length && !page.cursor && !(await this.cases.visible(this.db.manager, actor).andWhere('c.id = :caseId', { caseId }).getExists())) {
+    if (!result.items.length && !page.cursor && !(await this.repo.caseIsVisible(this.db.manager, actor, caseId))) {
       throw new DomainError('NOT_FOUND', 'Case not found');
     }
     return result;
-  }
-
-  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Referral> {
-    const qb = this.visible(em, actor).andWhere('r.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write');
-    const r = await qb.getOne();
-    if (!r) throw new DomainError('NOT_FOUND', 'Referral not found');
-    return r;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Referral> {
-    return readableBy(em, actor, Referral, 'Referral', 'r', REFERRAL_FIELDS);
   }
 
   /**
@@ -189,40 +162,22 @@ export class ReferralsService {
    */
   private transition(actor: Actor, id: string, action: ReferralAction, apply: (r: Referral, now: Date, em: EntityManager) => unknown): Promise<ReferralView> {
     return this.db.transaction(async (em) => {
-      const r = await this.getVisible(em, actor, id, true);
+      const r = await this.repo.findVisible(em, actor, id, true);
       assertCan(actor, action, 'Referral', r);
       const before = snapshot(r);
       const now = this.clock.now();
       r.status = nextReferralStatus(r.status, action);
       await apply(r, now, em);
-      await em.update(Referral, { id: r.id }, {
-        status: r.status,
-        respondedAt: r.respondedAt,
-        respondedBy: r.respondedBy,
-        declineReason: r.declineReason,
-        completedAt: r.completedAt,
-        completedBy: r.completedBy,
-        outcome: r.outcome,
-        cancelledAt: r.cancelledAt,
-        cancelledBy: r.cancelledBy,
-        cancelReason: r.cancelReason,
-        updatedAt: now,
-        updatedBy: actor.userId,
-      });
+      await this.repo.updateTransition(em, r, now, actor.userId);
       await this.audit.record(em, actor, `referral.${r.status}`, this.target(r), { changes: diff(before, snapshot(r)), details: { caseId: r.caseId } });
-      const referral = await this.reload(em, actor, r.id);
+      const referral = await this.repo.reload(em, actor, r.id);
       return { referral, case: await this.view(em, actor, referral) };
     });
   }
 
-  /** The referral as the actor reads it now (its virtual columns recomputed). */
-  private reload(em: EntityManager, actor: Actor, id: string): Promise<Referral> {
-    return this.visible(em, actor).andWhere('r.id = :id', { id }).getOneOrFail();
-  }
-
   /** The referral's view of the case with the sections the actor may read (sensitive decrypted only then). */
   private async view(em: EntityManager, actor: Actor, r: Referral, loaded?: Case): Promise<CaseView | null> {
-    const c = loaded ?? (await this.cases.visible(em, actor).andWhere('c.id = :id', { id: r.caseId }).getOne());
+    const c = loaded ?? (await this.repo.findVisibleCase(em, actor, r.caseId));
     const shared = c && this.sharedBy(actor, r, c);
     if (!shared) return null;
     return shared.fields.includes('sensitive') ? { ...(await this.cases.view(actor, c, em)), fields: shared.fields } : shared;

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Organization } from '../organizations/index.js';
 import type { Capability } from '../organizations/index.js';
 
@@ -10,7 +11,7 @@ export type SiteKind = (typeof SITE_KINDS)[number];
 @Check('sites_kind_check', `kind IN ('transit_centre', 'shelter', 'office', 'health_facility', 'flow_monitoring_point')`)
 @Check('sites_capacity_check', `bed_capacity IS NULL OR bed_capacity BETWEEN 0 AND 10000`)
 @Check('sites_max_stay_check', `max_stay_days IS NULL OR max_stay_days BETWEEN 1 AND 365`)
-export class Site {
+export class Site extends Stamped {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
   @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
@@ -29,8 +30,4 @@ export class Site {
   /** Services offered at this site: a subset of the organization's capabilities (the directory). */
   @Column('text', { array: true, default: () => "'{}'" }) services: Capability[];
   @Column('boolean', { default: true }) active: boolean;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 }

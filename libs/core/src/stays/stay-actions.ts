@@ -1,5 +1,6 @@
 import { type Actor, canOn } from '@passerelle/common';
 import type { Stay, StayExtension } from './stay.entity.js';
+import { isOwnRequest } from './stay.rules.js';
 import { extensionTransitionAllowed, stayTransitionAllowed } from './stay-status.js';
 
 /** What may be done to a stay: checkOut POST /stays/{id}/check-out; requestExtension POST /stays/{id}/extensions. */
@@ -29,10 +30,7 @@ export function stayActions(actor: Actor, s: Stay, extensions?: readonly Pick<St
   return STAY_ACTIONS.filter((a) => out[a]);
 }
 
-/** Maker-checker (DESIGN §5): the requester never decides; StaysService asserts this very test. */
-export const isOwnRequest = (actor: Actor, x: Pick<StayExtension, 'requestedBy'>): boolean => x.requestedBy === actor.userId;
-
-/** Maker-checker; and only while the request is pending and its stay active. */
+/** Maker-checker (stay.rules.ts); and only while the request is pending and its stay active. */
 export function extensionActions(actor: Actor, x: StayExtension, stay?: Pick<Stay, 'status'>): ExtensionActionName[] {
   if (isOwnRequest(actor, x)) return [];
   if (stay && !stayTransitionAllowed(stay.status, 'extend')) return [];

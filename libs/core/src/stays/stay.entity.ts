@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Case } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import { Referral } from '../referrals/index.js';
@@ -18,7 +19,7 @@ export const ENDING_WITHIN_24H_SQL = (st: string, now: string) =>
  * may be another organization's, housed under an accepted `shelter` referral (`referralId`).
  * No personal data: the case id only. Capacity is kept by the check-in transaction (site row
  * locked, active stays counted); `stays_one_active_per_case` (partial unique, migration) keeps
- * one active stay per case anywhere.
+ * one active stay per case anywhere. `createdBy` (Stamped): who checked the migrant in.
  */
 @Entity('stays')
 @Index('stays_owner_checked_in_idx', ['owningOrganizationId', 'checkedInAt', 'id'])
@@ -29,7 +30,7 @@ export const ENDING_WITHIN_24H_SQL = (st: string, now: string) =>
 @Check('stays_status_check', `status IN ('active', 'checked_out')`)
 @Check('stays_checked_out_check', `(status = 'checked_out') = (checked_out_at IS NOT NULL)`)
 @Check('stays_dates_check', `expected_check_out_at > checked_in_at AND (checked_out_at IS NULL OR checked_out_at >= checked_in_at)`)
-export class Stay {
+export class Stay extends Stamped {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'stays_pkey' }) id: string;
   @Column('uuid') caseId: string;
   @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
@@ -54,11 +55,6 @@ export class Stay {
   @Column('timestamptz') expectedCheckOutAt: Date;
   @Column('timestamptz', { nullable: true }) checkedOutAt: Date | null;
   @Column('uuid', { nullable: true }) checkedOutBy: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  /** Who checked the migrant in. */
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /** The case number, for the shelter's bed board and alerts: no name. */
   @VirtualColumn({ query: (s) => `(SELECT case_number FROM cases WHERE id = ${s}.case_id)` }) caseNumber: string;

@@ -1,21 +1,20 @@
-import type { FieldMap, DefineRules } from '@passerelle/common';
-
-export const STAY_FIELDS: FieldMap = {
-  id: 'st.id',
-  owningOrganizationId: 'st.owning_organization_id',
-};
-export const STAY_EXTENSION_FIELDS: FieldMap = {
-  id: 'x.id',
-  owningOrganizationId: 'x.owning_organization_id',
-};
+import { type Actor, assertNotMaker, type DefineRules } from '@passerelle/common';
+import type { StayExtension } from './stay.entity.js';
 
 /**
- * DESIGN §1, §5: only an organization with the `shelter` capability runs stays. Its caseworkers
- * and managers check migrants in and out of its shelters, read its stays and occupancy, and
- * request extensions; its managers approve or reject them (never their own request: the service
- * says so, 403 SELF_APPROVAL_FORBIDDEN). Which case they may check in (their own, or one referred
- * to them for shelter and accepted) is the service's question; which state allows what is the
- * transition table's (409).
+ * Who may do what with stays (DESIGN §1, §5):
+ *
+ * - only an organization with the `shelter` capability runs stays (no rule at all without it);
+ * - its caseworkers and managers check migrants in at its shelters and out, read its stays and
+ *   its shelters' occupancy, and request extensions;
+ * - its managers approve or reject extension requests — never their own (`assertNotRequester`,
+ *   403 SELF_APPROVAL_FORBIDDEN; the database refuses it too);
+ * - which case they may check in is StaysService.mayHouse's question: their own organization's
+ *   case, for whoever may update it, or another's under a `shelter` referral to them that they accepted.
+ *
+ * Which state allows what is the transition tables' (stay-status.ts, 409); a free bed is the
+ * check-in's (409 SHELTER_FULL, sites/capacity.ts). The SQL of these rules: STAY_FIELDS
+ * (stays.repository.ts) and STAY_EXTENSION_FIELDS (stay-extensions.repository.ts).
  */
 export const stayRules: DefineRules = ({ can }, u) => {
   if (!u.capabilities.includes('shelter')) return;
@@ -26,3 +25,11 @@ export const stayRules: DefineRules = ({ can }, u) => {
   can(['create', 'read'], 'StayExtension', own);
   if (isManager) can(['approve', 'reject'], 'StayExtension', own);
 };
+
+/** Maker-checker (DESIGN §5): the requester never decides; what the `actions` lists leave out. */
+export const isOwnRequest = (actor: Actor, x: Pick<StayExtension, 'requestedBy'>): boolean => x.requestedBy === actor.userId;
+
+/** Maker-checker (DESIGN §2, §5): 403 SELF_APPROVAL_FORBIDDEN when the actor requested the extension. */
+export function assertNotRequester(actor: Actor, x: Pick<StayExtension, 'requestedBy'>, action: 'approve' | 'reject'): void {
+  assertNotMaker(actor, x.requestedBy, `You requested this extension: another manager must ${action} it`);
+}

@@ -1,10 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { SubjectDataRegistry } from '../data-protection/index.js';
-import { staysSubjectData } from './stays.subject-data.js';
+import { staysSubjectData } from './stays-subject-data.repository.js';
+import { StayExtensionsRepository } from './stay-extensions.repository.js';
 import { StaysAlertsJob } from './stays-alerts.job.js';
+import { StaysRepository } from './stays.repository.js';
 import { StaysService } from './stays.service.js';
 
-const SERVICES = [StaysService, StaysAlertsJob];
+const SERVICES = [StaysService, StaysRepository, StayExtensionsRepository, StaysAlertsJob];
 
 /** Shelter stays (issue 7); needs CasesModule (close checks), AuditModule and JobsModule, all global. */
 @Module({ providers: SERVICES, exports: SERVICES })
