@@ -8,7 +8,7 @@ import { type AnonymizationRequestFilter, AnonymizationRequestsRepository } from
 import { AnonymizationRepository } from './anonymization.repository.js';
 import { nextAnonymizationRequestStatus } from './anonymization-status.js';
 import { DataProtectionService } from './data-protection.service.js';
-import { assertNotRequester } from './data-protection.rules.js';
+import { assertNotAnonymizationRequester } from './data-protection.rules.js';
 
 /**
  * Early anonymization (issue 11): a manager asks to anonymize a closed case before its retention
@@ -102,7 +102,7 @@ export class AnonymizationRequestsService {
   private async decide(em: EntityManager, actor: Actor, id: string, action: 'approve' | 'reject'): Promise<AnonymizationRequest> {
     const r = await this.requests.lockVisible(em, actor, id);
     assertCan(actor, action, 'AnonymizationRequest', r);
-    assertNotRequester(actor, r, action);
+    assertNotAnonymizationRequester(actor, r, action);
     r.status = nextAnonymizationRequestStatus(r.status, action);
     r.decidedBy = actor.userId;
     r.decidedAt = this.clock.now();

@@ -7,7 +7,7 @@ import type { StayExtension } from './stay.entity.js';
  * - only an organization with the `shelter` capability runs stays (no rule at all without it);
  * - its caseworkers and managers check migrants in at its shelters and out, read its stays and
  *   its shelters' occupancy, and request extensions;
- * - its managers approve or reject extension requests — never their own (`assertNotRequester`,
+ * - its managers approve or reject extension requests — never their own (`assertNotExtensionRequester`,
  *   403 SELF_APPROVAL_FORBIDDEN; the database refuses it too);
  * - which case they may check in is StaysService.mayHouse's question: their own organization's
  *   case, for whoever may update it, or another's under a `shelter` referral to them that they accepted.
@@ -30,6 +30,6 @@ export const stayRules: DefineRules = ({ can }, u) => {
 export const isOwnRequest = (actor: Actor, x: Pick<StayExtension, 'requestedBy'>): boolean => x.requestedBy === actor.userId;
 
 /** Maker-checker (DESIGN §2, §5): 403 SELF_APPROVAL_FORBIDDEN when the actor requested the extension. */
-export function assertNotRequester(actor: Actor, x: Pick<StayExtension, 'requestedBy'>, action: 'approve' | 'reject'): void {
+export function assertNotExtensionRequester(actor: Actor, x: Pick<StayExtension, 'requestedBy'>, action: 'approve' | 'reject'): void {
   assertNotMaker(actor, x.requestedBy, `You requested this extension: another manager must ${action} it`);
 }

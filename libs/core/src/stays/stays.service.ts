@@ -8,7 +8,7 @@ import type { Case } from '../cases/index.js';
 import { CasesRepository } from '../cases/index.js';
 import { isShelter, SitesRepository, stayLengthDays } from '../sites/index.js';
 import { Stay, StayExtension } from './stay.entity.js';
-import { assertNotRequester } from './stay.rules.js';
+import { assertNotExtensionRequester } from './stay.rules.js';
 import { addDays, EXTENSION_DAYS, type ExtensionAction, nextExtensionStatus, nextStayStatus } from './stay-status.js';
 import type { CheckInInput, Occupancy, RequestExtensionInput, StayFilter, StayView } from './stay.types.js';
 import { StayExtensionsRepository } from './stay-extensions.repository.js';
@@ -215,7 +215,7 @@ export class StaysService implements OnModuleInit {
       const stay = await this.repo.findVisible(em, actor, stayId, true);
       const x = await this.extensionsRepo.lockVisible(em, actor, stay.id, extensionId);
       assertCan(actor, action, 'StayExtension', x);
-      assertNotRequester(actor, x, action);
+      assertNotExtensionRequester(actor, x, action);
       const status = nextExtensionStatus(x.status, action);
       nextStayStatus(stay.status, 'extend');
       const now = this.clock.now();
