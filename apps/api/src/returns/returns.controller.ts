@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Actor } from '@passerelle/common';
 import { MovementsService, type Return, ReturnsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
+import { withEtag } from '../http/etag.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import { expectedVersion } from '../http/if-match.js';
@@ -34,10 +35,8 @@ const IF_MATCH_OPTIONAL = ApiHeader({
 });
 const optionalVersion = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : expectedVersion(ifMatch, 'return'));
 
-function withEtag(reply: FastifyReply, r: Return, actor: Actor): ReturnDto {
-  reply.header('etag', `"${r.version}"`);
-  return toReturnResponse(r, actor);
-}
+/** The return as the API shows it, with its version as the ETag. */
+const tagged = (reply: FastifyReply, r: Return, actor: Actor): ReturnDto => withEtag(reply, r.version, toReturnResponse(r, actor));
 
 /** The returns of one case: `/cases/{id}/returns` (DESIGN §6, API.md "Returns"). */
 @ApiTags('returns')
@@ -59,7 +58,7 @@ export class CaseReturnsController {
   async create(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CreateReturnDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.returns.create(actor, id, dto);
     reply.header('location', `/api/v1/returns/${r.id}`);
-    return withEtag(reply, r, actor);
+    return tagged(reply, r, actor);
   }
 
   @Get(':id/returns')
@@ -94,7 +93,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.get(actor, id), actor);
+    return tagged(reply, await this.returns.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -113,7 +112,7 @@ export class ReturnsController {
     @Body() dto: UpdateReturnDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.returns.update(actor, id, expectedVersion(ifMatch, 'return'), dto), actor);
+    return tagged(reply, await this.returns.update(actor, id, expectedVersion(ifMatch, 'return'), dto), actor);
   }
 
   @Post(':id/submit')
@@ -124,7 +123,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async submit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.submit(actor, id, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.submit(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/approve')
@@ -135,7 +134,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.approve(actor, id, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.approve(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/reject')
@@ -146,7 +145,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.reject(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.reject(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/depart')
@@ -161,7 +160,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412)
   async depart(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.depart(actor, id, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.depart(actor, id, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/arrive')
@@ -172,7 +171,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async arrive(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ArriveDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.arrive(actor, id, dto, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.arrive(actor, id, dto, optionalVersion(ifMatch)), actor);
   }
 
   @Post(':id/cancel')
@@ -183,7 +182,7 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiProblems(400, 403, 404, 409, 412, 415)
   async cancel(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ReasonDto, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.returns.cancel(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
+    return tagged(reply, await this.returns.cancel(actor, id, dto.reason, optionalVersion(ifMatch)), actor);
   }
 }
 

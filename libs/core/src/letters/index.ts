@@ -7,5 +7,5 @@ export * from './letter-token.js';
 export * from './letter-pdf.js';
 export * from './letters.service.js';
 export * from './verify-letter.command.js';
-export * from './letters.subject-data.js';
+export * from './letters-subject-data.repository.js';
 export * from './letter-actions.js';

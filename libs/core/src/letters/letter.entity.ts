@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import type { LetterStatus } from './letter-status.js';
@@ -37,7 +38,7 @@ export interface LetterHolder {
 @Check('letters_validity_check', `valid_until > valid_from AND valid_until <= valid_from + 30`)
 @Check('letters_revoked_check', `(status = 'revoked') = (revoke_reason IS NOT NULL AND revoked_at IS NOT NULL)`)
 @Check('letters_superseded_check', `(status = 'superseded') = (superseded_at IS NOT NULL)`)
-export class Letter {
+export class Letter extends Stamped {
   /** Chosen before the insert: the signed token carries it. */
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'letters_pkey' }) id: string;
   @Column('uuid') caseId: string;
@@ -70,10 +71,6 @@ export class Letter {
   @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
   @Column('uuid', { nullable: true }) revokedBy: string | null;
   @Column('text', { nullable: true }) revokeReason: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /** For the rules (never stored): the case's site and assignee now. */
   @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;

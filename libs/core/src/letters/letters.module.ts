@@ -1,13 +1,14 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { SubjectDataRegistry } from '../data-protection/index.js';
-import { lettersSubjectData } from './letters.subject-data.js';
+import { lettersSubjectData } from './letters-subject-data.repository.js';
 import { APP_CONFIG, type AppConfig, SigningKeys } from '@passerelle/common';
+import { LettersRepository } from './letters.repository.js';
 import { LettersService } from './letters.service.js';
 
 /** Letters of indulgence (issue 8); needs CasesModule. Global: returns (issue 9) supersede letters on departure. */
 @Global()
 @Module({
-  providers: [LettersService, { provide: SigningKeys, useFactory: (config: AppConfig) => new SigningKeys(config.letterSigningKey, 'LETTER_SIGNING_KEY'), inject: [APP_CONFIG] }],
+  providers: [LettersService, LettersRepository, { provide: SigningKeys, useFactory: (config: AppConfig) => new SigningKeys(config.letterSigningKey, 'LETTER_SIGNING_KEY'), inject: [APP_CONFIG] }],
   exports: [LettersService],
 })
 export class LettersModule implements OnModuleInit {

@@ -1,34 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import {
-  type Actor,
-  APP_CONFIG,
-  type AppConfig,
-  assertCan,
-  canOn,
-  Clock,
-  CursorCodec,
-  DomainError,
-  type Page,
-  type PageRequest,
-  paginate,
-  readableBy,
-  type SigningKey,
-  SigningKeys,
-  validationFailed,
-} from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, APP_CONFIG, type AppConfig, assertCan, canOn, Clock, DomainError, type Page, type PageRequest, type SigningKey, SigningKeys, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
-import type { Case } from '../cases/index.js';
-import { CasesService } from '../cases/index.js';
+import { type Case, CasesRepository } from '../cases/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { Organization } from '../organizations/index.js';
 import { acceptedReferral } from '../referrals/index.js';
-import { User } from '../users/index.js';
 import { Letter } from './letter.entity.js';
 import { renderLetterPdf } from './letter-pdf.js';
-import { LETTER_FIELDS } from './letter.rules.js';
+import { requireLetterCapability } from './letter.rules.js';
+import { LettersRepository } from './letters.repository.js';
 import { checkpointResult, letterState, maliToday, nextLetterStatus, validityErrors } from './letter-status.js';
 import { signLetterToken, tokenDigest, verificationUrl, verifyLetterToken } from './letter-token.js';
 import type { IssueLetterInput, LetterFilter, LetterVerification, LetterView, SupersedeCause } from './letter.types.js';
@@ -48,9 +31,6 @@ const snapshot = (l: Letter) => ({
   revokeReason: l.revokeReason,
 });
 
-/** Columns a transition writes. */
-const ENDING: (keyof Letter)[] = ['status', 'supersededAt', 'supersededByLetterId', 'revokedAt', 'revokedBy', 'revokeReason'];
-
 /**
  * Letters of indulgence (DESIGN §6): issuance, the register, revocation, the printable PDF and
  * the public check of the signed token a letter's QR code carries.
@@ -66,9 +46,9 @@ export class LettersService {
 
   constructor(
     private readonly db: DataSource,
-    private readonly cases: CasesService,
+    private readonly repo: LettersRepository,
+    private readonly caseRepo: CasesRepository,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
     private readonly keys: SigningKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -78,13 +58,10 @@ export class LettersService {
     const errors = validityErrors(input.validFrom, input.validUntil, maliToday(this.clock.now()));
     if (errors.length) throw validationFailed(errors);
     assertCan(actor, 'create', 'Letter');
-    // DESIGN §1: only an organization with the capability issues letters, whatever the case.
-    if (!actor.capabilities.includes('indulgence_letter')) {
-      throw new DomainError('CAPABILITY_REQUIRED', `${actor.organizationCode ?? 'Your organization'} does not hold the indulgence_letter capability`);
-    }
+    requireLetterCapability(actor); // 403, whatever the case
     return this.db.transaction(async (em) => {
       // The case row lock queues concurrent issuances for one case: each supersedes the one before.
-      const c = await this.cases.getVisible(em, actor, caseId, true); // 404
+      const c = await this.caseRepo.lockVisible(em, actor, caseId); // 404
       await this.assertMayActOn(em, actor, c); // 403
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to issue a letter');
       const issuer = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
@@ -134,21 +111,21 @@ export class LettersService {
         createdBy: actor.userId,
         updatedBy: actor.userId,
       });
-      await em.insert(Letter, letter);
+      await this.repo.insert(em, letter);
       await this.audit.record(em, actor, 'letter.issued', this.target(letter), { changes: diff(null, snapshot(letter)), details: { caseId: c.id, serialNumber } });
-      return this.view(await this.getVisible(em, actor, id));
+      return this.view(await this.repo.findVisible(em, actor, id));
     });
   }
 
   revoke(actor: Actor, id: string, reason: string): Promise<LetterView> {
     return this.db.transaction(async (em) => {
       // Row lock: of two concurrent revocations the second waits, then gets 409.
-      const l = await this.getVisible(em, actor, id, true); // 404
+      const l = await this.repo.lockVisible(em, actor, id); // 404
       assertCan(actor, 'revoke', 'Letter', l); // 403
       const before = snapshot(l);
       const now = this.clock.now();
       Object.assign(l, { status: nextLetterStatus(l.status, 'revoke'), revokedAt: now, revokedBy: actor.userId, revokeReason: reason.trim() }); // 409
-      await this.write(em, actor, l, now);
+      await this.repo.updateEnding(em, l, actor.userId, now);
       await this.audit.record(em, actor, 'letter.revoked', this.target(l), { changes: diff(before, snapshot(l)), details: { caseId: l.caseId, serialNumber: l.serialNumber } });
       return this.view(l);
     });
@@ -160,12 +137,12 @@ export class LettersService {
    * has already checked that the actor may act on the case; the letter row is locked.
    */
   async supersedeActive(em: EntityManager, actor: Actor, caseId: string, cause: SupersedeCause, byLetterId: string | null = null): Promise<Letter | null> {
-    const active = await em.getRepository(Letter).createQueryBuilder('l').where(`l.case_id = :caseId AND l.status = 'active'`, { caseId }).setLock('pessimistic_write').getOne();
+    const active = await this.repo.lockActiveOf(em, caseId);
     if (!active) return null;
     const before = snapshot(active);
     const now = this.clock.now();
     Object.assign(active, { status: nextLetterStatus(active.status, 'supersede'), supersededAt: now, supersededByLetterId: byLetterId });
-    await this.write(em, actor, active, now);
+    await this.repo.updateEnding(em, active, actor.userId, now);
     await this.audit.record(em, actor, 'letter.superseded', this.target(active), {
       changes: diff(before, snapshot(active)),
       details: { caseId, serialNumber: active.serialNumber, cause },
@@ -175,16 +152,16 @@ export class LettersService {
 
   /** One letter; reading it (a person's identity) is audited. */
   async get(actor: Actor, id: string): Promise<LetterView> {
-    const l = await this.getVisible(this.db.manager, actor, id);
+    const l = await this.repo.findVisible(this.db.manager, actor, id);
     await this.audit.record(null, actor, 'letter.viewed', this.target(l), { details: { caseId: l.caseId } });
     return this.view(l);
   }
 
   /** The letter as a one-page A4 PDF with its QR code; every download is audited (DESIGN §7). */
   async pdf(actor: Actor, id: string): Promise<{ letter: Letter; pdf: Buffer }> {
-    const l = await this.getVisible(this.db.manager, actor, id);
+    const l = await this.repo.findVisible(this.db.manager, actor, id);
     if (!l.holder) throw new DomainError('CASE_ANONYMIZED', 'The case of this letter is anonymized: there is no holder to print');
-    const issuedBy = l.createdBy ? await this.db.getRepository(User).findOne({ where: { id: l.createdBy }, select: { id: true, displayName: true } }) : null;
+    const issuedBy = l.createdBy ? await this.repo.issuerName(this.db.manager, l.createdBy) : null;
     const pdf = await renderLetterPdf({
       serialNumber: l.serialNumber,
       issuer: { code: l.issuingOrganization!.code, name: l.issuingOrganization!.name },
@@ -194,7 +171,7 @@ export class LettersService {
       route: l.route,
       purpose: l.purpose,
       issuedAt: l.createdAt,
-      issuedBy: issuedBy?.displayName ?? null,
+      issuedBy,
       verificationUrl: verificationUrl(this.config.publicBaseUrl, l.verificationToken),
       keysUrl: `${this.config.publicBaseUrl}/api/v1/public/letters/keys`,
     });
@@ -204,14 +181,13 @@ export class LettersService {
 
   /** The register of the actor's organization: the letters it issued that the actor may read, newest first. */
   list(actor: Actor, filter: LetterFilter, page: PageRequest): Promise<Page<LetterView>> {
-    const qb = this.visible(this.db.manager, actor).andWhere('l.issuing_organization_id = :me', { me: actor.organizationId });
-    return this.page(this.filtered(qb, filter), page, 'letters');
+    return this.views(this.repo.register(this.db.manager, actor, actor.organizationId, filter, maliToday(this.clock.now()), page));
   }
 
   /** The letters of one case (404 when the case is hidden from the actor and none of its letters is theirs). */
   async listForCase(actor: Actor, caseId: string, page: PageRequest): Promise<Page<LetterView>> {
-    const result = await this.page(this.visible(this.db.manager, actor).andWhere('l.case_id = :caseId', { caseId }), page, `letters:${caseId}`);
-    if (!result.items.length && !page.cursor && !(await this.cases.visible(this.db.manager, actor).andWhere('c.id = :caseId', { caseId }).getExists())) {
+    const result = await this.views(this.repo.listForCase(this.db.manager, actor, caseId, page));
+    if (!result.items.length && !page.cursor && !(await this.repo.caseVisible(this.db.manager, actor, caseId))) {
       throw new DomainError('NOT_FOUND', 'Case not found');
     }
     return result;
@@ -226,7 +202,7 @@ export class LettersService {
   async verify(token: string, request: { ip?: string; requestId?: string } = {}): Promise<LetterVerification> {
     const claims = await verifyLetterToken(token, this.publicKeys);
     if (!claims) return { result: 'invalid' };
-    const l = await this.db.getRepository(Letter).createQueryBuilder('l').innerJoinAndSelect('l.issuingOrganization', 'io').where('l.id = :id', { id: claims.jti }).getOne();
+    const l = await this.repo.findForCheck(this.db.manager, claims.jti);
     if (!l) return { result: 'unknown' };
     // Signed with our key but not the token this letter was issued with: never vouch for it. An
     // anonymized case's letter keeps only the token's digest (issue 11).
@@ -249,18 +225,6 @@ export class LettersService {
     return { keys: this.keys.keys.map((k) => k.jwk) };
   }
 
-  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Letter> {
-    const qb = this.visible(em, actor).andWhere('l.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write', undefined, ['l']);
-    const l = await qb.getOne();
-    if (!l) throw new DomainError('NOT_FOUND', 'Letter not found');
-    return l;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Letter> {
-    return readableBy(em, actor, Letter, 'Letter', 'l', LETTER_FIELDS).innerJoinAndSelect('l.issuingOrganization', 'io');
-  }
-
   /**
    * DESIGN §6 "a case its user may act on": one of the organization's own that the actor may
    * edit, or one referred to the organization for a letter, once it accepted the referral.
@@ -271,31 +235,9 @@ export class LettersService {
     throw new DomainError('FORBIDDEN', 'You may issue letters only for cases you work on, or referred to your organization for a letter and accepted');
   }
 
-  private filtered(qb: SelectQueryBuilder<Letter>, filter: LetterFilter): SelectQueryBuilder<Letter> {
-    const today = maliToday(this.clock.now());
-    if (filter.status === 'active') qb.andWhere(`l.status = 'active' AND l.valid_until >= :today`, { today });
-    else if (filter.status === 'expired') qb.andWhere(`l.status = 'active' AND l.valid_until < :today`, { today });
-    else if (filter.status) qb.andWhere('l.status = :status', { status: filter.status });
-    // Whole days in Mali's time (UTC), whatever the session's zone: `to` includes the day it names.
-    if (filter.from) qb.andWhere(`l.created_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.from });
-    if (filter.to) qb.andWhere(`l.created_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.to });
-    return qb;
-  }
-
-  private async page(qb: SelectQueryBuilder<Letter>, page: PageRequest, list: string): Promise<Page<LetterView>> {
-    const found = await paginate<Letter>(
-      qb,
-      page,
-      { list, columns: [{ expr: 'l.created_at', cast: 'timestamptz' }, { expr: 'l.id', cast: 'uuid' }], direction: 'DESC', keyOf: (l) => [l.createdAt.toISOString(), l.id] },
-      this.cursors,
-    );
-    return { items: found.items.map((l) => this.view(l)), nextCursor: found.nextCursor };
-  }
-
-  private async write(em: EntityManager, actor: Actor, l: Letter, now: Date): Promise<void> {
-    const set = Object.fromEntries(ENDING.map((k) => [k, l[k]]));
-    await em.update(Letter, { id: l.id }, { ...set, updatedAt: now, updatedBy: actor.userId });
-    Object.assign(l, { updatedAt: now, updatedBy: actor.userId });
+  private async views(found: Promise<Page<Letter>>): Promise<Page<LetterView>> {
+    const { items, nextCursor } = await found;
+    return { items: items.map((l) => this.view(l)), nextCursor };
   }
 
   private view(l: Letter): LetterView {

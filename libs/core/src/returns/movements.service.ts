@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { Organization } from '../organizations/index.js';
 import { manifestCsv, renderManifestPdf } from './manifest.js';
+import { MovementsRepository } from './movements.repository.js';
+import { ReturnDeparturesService } from './return-departures.service.js';
 import { Movement, type Return } from './return.entity.js';
-import { MOVEMENT_FIELDS } from './return.rules.js';
+import { requireReturnCapability } from './return.rules.js';
 import { nextMovementStatus, nextReturnStatus } from './return-status.js';
 import type { CreateMovementInput, ManifestRow, MovementFilter, MovementView } from './return.types.js';
-import { requireCapability, ReturnsService } from './returns.service.js';
+import { ReturnsRepository } from './returns.repository.js';
 
 const snapshot = (m: Movement) => ({
   status: m.status,
@@ -29,20 +31,21 @@ const target = (m: Movement) => ({ type: 'Movement', id: m.id, organizationId: m
  * Movements (convoys, DESIGN §6): approved returns of one organization leaving together, managed
  * by its managers. A movement's events are written once per return in it, with `details.caseId`,
  * so each case's timeline shows the convoy it left with. Departing the movement departs all its
- * returns in one transaction (ReturnsService.departLocked), or none.
+ * returns in one transaction (ReturnDeparturesService.departLocked), or none.
  */
 @Injectable()
 export class MovementsService {
   constructor(
     private readonly db: DataSource,
-    private readonly returns: ReturnsService,
+    private readonly repo: MovementsRepository,
+    private readonly returns: ReturnsRepository,
+    private readonly departures: ReturnDeparturesService,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
   ) {}
 
   create(actor: Actor, input: CreateMovementInput): Promise<MovementView> {
-    requireCapability(actor);
+    requireReturnCapability(actor);
     assertCan(actor, 'create', 'Movement', { owningOrganizationId: actor.organizationId });
     return this.db.transaction(async (em) => {
       const returns = await this.lockJoining(em, actor, input.returnIds, null);
@@ -68,9 +71,9 @@ export class MovementsService {
         createdBy: actor.userId,
         updatedBy: actor.userId,
       });
-      await em.insert(Movement, m);
+      await this.repo.insert(em, m);
       for (const r of returns) await this.join(em, actor, m, r, 'movement.created', diff(null, snapshot(m)));
-      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+      return { movement: m, returns: await this.returns.inMovement(em, actor, m.id) };
     });
   }
 
@@ -85,11 +88,11 @@ export class MovementsService {
   /** Takes a return out of a planned movement; it stays approved and may leave another way. */
   removeReturn(actor: Actor, id: string, returnId: string): Promise<MovementView> {
     return this.edit(actor, id, async (em, m) => {
-      const r = await this.returns.getVisible(em, actor, returnId, true);
+      const r = await this.returns.lockVisible(em, actor, returnId);
       if (r.movementId !== m.id) throw new DomainError('NOT_FOUND', 'This return is not in this movement');
       const version = r.version;
       r.movementId = null;
-      await this.returns.write(em, actor, r, version);
+      await this.returns.update(em, r, actor.userId, this.clock.now(), version);
       await this.audit.record(em, actor, 'movement.return_removed', target(m), { details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
     });
   }
@@ -100,23 +103,23 @@ export class MovementsService {
    */
   depart(actor: Actor, id: string): Promise<MovementView> {
     return this.db.transaction(async (em) => {
-      const m = await this.getVisible(em, actor, id, true); // 404
-      requireCapability(actor);
+      const m = await this.repo.lockVisible(em, actor, id); // 404
+      requireReturnCapability(actor);
       assertCan(actor, 'depart', 'Movement', m); // 403
       const status = nextMovementStatus(m.status, 'depart'); // 409
-      const returns = await this.lockedReturnsOf(em, actor, m.id);
+      const returns = await this.returns.lockInMovement(em, actor, m.id);
       if (!returns.length) throw new DomainError('CONFLICT', 'The movement has no returns: add approved returns before it departs');
       for (const r of returns) assertCan(actor, 'depart', 'Return', r);
       const before = snapshot(m);
-      const effects = await this.returns.departLocked(em, actor, returns, m);
+      const effects = await this.departures.departLocked(em, actor, returns, m);
       const now = this.clock.now();
       Object.assign(m, { status, departedAt: now, departedBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
-      await em.update(Movement, { id: m.id }, { status, departedAt: now, departedBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
+      await this.repo.update(em, m.id, { status, departedAt: now, departedBy: actor.userId, updatedAt: now, updatedBy: actor.userId });
       const changes = diff(before, snapshot(m));
       for (const r of returns) {
         await this.audit.record(em, actor, 'movement.departed', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference, ...effects.get(r.id) } });
       }
-      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+      return { movement: m, returns: await this.returns.inMovement(em, actor, m.id) };
     });
   }
 
@@ -127,42 +130,35 @@ export class MovementsService {
    */
   cancel(actor: Actor, id: string, reason: string): Promise<MovementView> {
     return this.db.transaction(async (em) => {
-      const m = await this.getVisible(em, actor, id, true); // 404
-      requireCapability(actor);
+      const m = await this.repo.lockVisible(em, actor, id); // 404
+      requireReturnCapability(actor);
       assertCan(actor, 'cancel', 'Movement', m); // 403
       const status = nextMovementStatus(m.status, 'cancel'); // 409
-      const returns = await this.lockedReturnsOf(em, actor, m.id);
+      const returns = await this.returns.lockInMovement(em, actor, m.id);
       const before = snapshot(m);
       const now = this.clock.now();
       const change = { status, cancelledAt: now, cancelledBy: actor.userId, cancelReason: reason.trim(), updatedAt: now, updatedBy: actor.userId };
       Object.assign(m, change);
-      await em.update(Movement, { id: m.id }, change);
+      await this.repo.update(em, m.id, change);
       const changes = diff(before, snapshot(m));
       for (const r of returns) {
         const version = r.version;
         r.movementId = null;
-        await this.returns.write(em, actor, r, version);
+        await this.returns.update(em, r, actor.userId, this.clock.now(), version);
         await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
       }
       if (!returns.length) await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { reference: m.reference } });
-      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+      return { movement: m, returns: await this.returns.inMovement(em, actor, m.id) };
     });
   }
 
   async get(actor: Actor, id: string): Promise<MovementView> {
-    const m = await this.getVisible(this.db.manager, actor, id);
-    return { movement: m, returns: await this.returnsOf(this.db.manager, actor, m.id) };
+    const m = await this.repo.findVisible(this.db.manager, actor, id);
+    return { movement: m, returns: await this.returns.inMovement(this.db.manager, actor, m.id) };
   }
 
   list(actor: Actor, filter: MovementFilter, page: PageRequest): Promise<Page<Movement>> {
-    const qb = this.visible(this.db.manager, actor);
-    if (filter.status) qb.andWhere('mv.status = :status', { status: filter.status });
-    return paginate<Movement>(
-      qb,
-      page,
-      { list: 'movements', columns: [{ expr: 'mv.departure_date', cast: 'date' }, { expr: 'mv.id', cast: 'uuid' }], direction: 'DESC', keyOf: (m) => [m.departureDate, m.id] },
-      this.cursors,
-    );
+    return this.repo.list(this.db.manager, actor, filter, page);
   }
 
   /**
@@ -170,11 +166,11 @@ export class MovementsService {
    * names and travel documents: every download is audited on each case's trail (DESIGN §7).
    */
   async manifest(actor: Actor, id: string, format: 'csv' | 'pdf'): Promise<{ movement: Movement; body: Buffer }> {
-    const m = await this.getVisible(this.db.manager, actor, id);
+    const m = await this.repo.findVisible(this.db.manager, actor, id);
     const rows = await this.manifestRows(m);
     const body = format === 'csv' ? Buffer.from(manifestCsv(rows), 'utf8') : await renderManifestPdf(m, rows, this.clock.now());
     await this.db.transaction(async (em) => {
-      for (const r of await this.returnsOf(em, actor, m.id)) {
+      for (const r of await this.returns.inMovement(em, actor, m.id)) {
         await this.audit.record(em, actor, 'movement.manifest_viewed', target(m), { details: { caseId: r.caseId, returnId: r.id, reference: m.reference, format } });
       }
     });
@@ -182,27 +178,7 @@ export class MovementsService {
   }
 
   async manifestRows(m: Movement): Promise<ManifestRow[]> {
-    const rows: {
-      case_number: string;
-      given_name: string;
-      family_name: string;
-      sex: ManifestRow['sex'];
-      date_of_birth: string | null;
-      birth_year: number | null;
-      birth_date_estimated: boolean;
-      nationality: string | null;
-      destination_country: string;
-      destination_locality: string;
-      travel_document: { type: string; number: string } | null;
-      escort_required: boolean;
-    }[] = await this.db.query(
-      `SELECT c.case_number, c.given_name, c.family_name, c.sex, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, c.birth_year, c.birth_date_estimated,
-              c.nationality, rt.destination_country, rt.destination_locality, rt.travel_document, rt.escort_required
-       FROM returns rt JOIN cases c ON c.id = rt.case_id
-       WHERE rt.movement_id = $1
-       ORDER BY c.case_number`,
-      [m.id],
-    );
+    const rows = await this.repo.manifestRecords(this.db.manager, m.id);
     return rows.map((r) => ({
       movementDate: m.departureDate,
       carrier: m.carrier,
@@ -220,27 +196,15 @@ export class MovementsService {
     }));
   }
 
-  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Movement> {
-    const qb = this.visible(em, actor).andWhere('mv.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write');
-    const m = await qb.getOne();
-    if (!m) throw new DomainError('NOT_FOUND', 'Movement not found');
-    return m;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Movement> {
-    return readableBy(em, actor, Movement, 'Movement', 'mv', MOVEMENT_FIELDS);
-  }
-
   /** A change of a planned movement's returns, under its row lock (404 → 403 → 409). */
   private edit(actor: Actor, id: string, apply: (em: EntityManager, m: Movement) => Promise<void>): Promise<MovementView> {
     return this.db.transaction(async (em) => {
-      const m = await this.getVisible(em, actor, id, true);
-      requireCapability(actor);
+      const m = await this.repo.lockVisible(em, actor, id);
+      requireReturnCapability(actor);
       assertCan(actor, 'update', 'Movement', m);
       nextMovementStatus(m.status, 'edit');
       await apply(em, m);
-      return { movement: m, returns: await this.returnsOf(em, actor, m.id) };
+      return { movement: m, returns: await this.returns.inMovement(em, actor, m.id) };
     });
   }
 
@@ -254,7 +218,7 @@ export class MovementsService {
     if (!unique.length) throw validationFailed([{ field: 'returnIds', message: 'must name at least one approved return' }]);
     const found: Return[] = [];
     for (const id of unique) {
-      const r = await this.returns.getVisible(em, actor, id, true);
+      const r = await this.returns.lockVisible(em, actor, id);
       assertCan(actor, 'depart', 'Return', r);
       nextReturnStatus(r.status, 'join');
       if (r.movementId && r.movementId !== movementId) throw new DomainError('CONFLICT', `The return of ${r.caseNumber} is already in another movement: take it out of that one first`, { extra: { returnId: r.id, movementId: r.movementId } });
@@ -266,15 +230,7 @@ export class MovementsService {
   private async join(em: EntityManager, actor: Actor, m: Movement, r: Return, action: string, changes: ReturnType<typeof diff> | null = null): Promise<void> {
     const version = r.version;
     r.movementId = m.id;
-    await this.returns.write(em, actor, r, version);
+    await this.returns.update(em, r, actor.userId, this.clock.now(), version);
     await this.audit.record(em, actor, action, target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
-  }
-
-  private returnsOf(em: EntityManager, actor: Actor, movementId: string): Promise<Return[]> {
-    return this.returns.visible(em, actor).andWhere('rt.movement_id = :movementId', { movementId }).orderBy('rt.id').getMany();
-  }
-
-  private lockedReturnsOf(em: EntityManager, actor: Actor, movementId: string): Promise<Return[]> {
-    return this.returns.visible(em, actor).andWhere('rt.movement_id = :movementId', { movementId }).orderBy('rt.id').setLock('pessimistic_write', undefined, ['rt']).getMany();
   }
 }

@@ -1,5 +1,6 @@
 import { type Actor, canOn } from '@passerelle/common';
 import type { Movement, Return } from './return.entity.js';
+import { holdsReturnCapability, isOwnSubmission, isReturnDecision } from './return.rules.js';
 import { type MovementAction, movementTransitionAllowed, type ReturnAction, returnTransitionAllowed } from './return-status.js';
 
 /**
@@ -41,20 +42,17 @@ const RETURN_RULE: Record<ReturnActionName, string> = {
   cancel: 'cancel',
 };
 
-/** Maker-checker (DESIGN §2, §6): the submitter never approves nor rejects; ReturnsService asserts this very test. */
-export const isOwnSubmission = (actor: Actor, r: Pick<Return, 'submittedBy'>): boolean => r.submittedBy !== null && r.submittedBy === actor.userId;
-
 /**
- * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN) and the table
- * (409) ReturnsService asserts, in memory; and a return in a movement departs with it (409). Left
+ * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN) — return.rules.ts —
+ * and the table (409) ReturnsService asserts, in memory; and a return in a movement departs with it (409). Left
  * to the endpoint, with their own codes: eligibility and consent (409 NOT_ELIGIBLE,
  * CONSENT_REQUIRED) and what departure needs (409 DEPARTURE_REQUIREMENTS_MISSING).
  */
 export function returnActions(actor: Actor, r: Return): ReturnActionName[] {
-  if (!actor.capabilities.includes('return')) return [];
+  if (!holdsReturnCapability(actor)) return [];
   const allowed = (a: ReturnActionName) => {
     if (!returnTransitionAllowed(r.status, a as ReturnAction) || !canOn(actor, RETURN_RULE[a], 'Return', r)) return false;
-    if ((a === 'approve' || a === 'reject') && isOwnSubmission(actor, r)) return false;
+    if (isReturnDecision(a) && isOwnSubmission(actor, r)) return false;
     if (a === 'depart' && r.movementId) return false;
     return true;
   };
@@ -69,7 +67,7 @@ const MOVEMENT_RULE: Record<MovementActionName, string> = { edit: 'update', depa
  * know, and the endpoint keeps its 409.
  */
 export function movementActions(actor: Actor, m: Movement, returns?: readonly unknown[]): MovementActionName[] {
-  if (!actor.capabilities.includes('return')) return [];
+  if (!holdsReturnCapability(actor)) return [];
   return MOVEMENT_ACTIONS.filter(
     (a) => movementTransitionAllowed(m.status, a as MovementAction) && canOn(actor, MOVEMENT_RULE[a], 'Movement', m) && !(a === 'depart' && returns && !returns.length),
   );

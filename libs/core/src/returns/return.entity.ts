@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import type { MovementStatus, ReturnMode, ReturnStatus, TravelDocumentType } from './return-status.js';
@@ -36,7 +37,7 @@ export interface ReturnEscort {
 @Check('movements_status_check', `status IN ('planned', 'departed', 'cancelled')`)
 @Check('movements_departed_check', `(status = 'departed') = (departed_at IS NOT NULL)`)
 @Check('movements_cancelled_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL AND cancel_reason IS NOT NULL)`)
-export class Movement {
+export class Movement extends Stamped {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'movements_pkey' }) id: string;
   @Column('text') reference: string;
   @Column('uuid') owningOrganizationId: string;
@@ -57,10 +58,6 @@ export class Movement {
   @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
   @Column('uuid', { nullable: true }) cancelledBy: string | null;
   @Column('text', { nullable: true }) cancelReason: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 }
 
 /**
@@ -83,7 +80,7 @@ export class Movement {
 @Check('returns_cancelled_check', `(status = 'cancelled') = (cancel_reason IS NOT NULL)`)
 @Check('returns_departed_check', `(status IN ('departed', 'arrived')) = (departed_at IS NOT NULL)`)
 @Check('returns_arrived_check', `(status = 'arrived') = (arrived_at IS NOT NULL AND arrival_confirmed_by IS NOT NULL)`)
-export class Return {
+export class Return extends Stamped {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'returns_pkey' }) id: string;
   @Column('uuid') caseId: string;
   @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
@@ -125,10 +122,6 @@ export class Return {
   @JoinColumn({ name: 'movement_id', foreignKeyConstraintName: 'returns_movement_id_fkey' })
   movement?: Relation<Movement>;
   @Column('integer', { default: 1 }) version: number;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /** For the rules and the pipeline (never stored): the case's number, site and assignee now. */
   @VirtualColumn({ query: (r) => `(SELECT case_number FROM cases WHERE id = ${r}.case_id)` }) caseNumber: string;

@@ -2,17 +2,20 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuditPrivacy } from '../audit/index.js';
 import { SubjectDataRegistry } from '../data-protection/index.js';
 import { StaysModule } from '../stays/index.js';
+import { MovementsRepository } from './movements.repository.js';
 import { MovementsService } from './movements.service.js';
+import { ReturnDeparturesService } from './return-departures.service.js';
+import { ReturnsRepository } from './returns.repository.js';
 import { ReturnsService } from './returns.service.js';
-import { returnsSubjectData } from './returns.subject-data.js';
+import { returnsSubjectData } from './returns-subject-data.repository.js';
 
-const SERVICES = [ReturnsService, MovementsService];
+const SERVICES = [ReturnsService, ReturnDeparturesService, MovementsService];
 
 /**
  * Voluntary returns and movements (issue 9); needs CasesModule (close checks, consents,
  * screenings), LettersModule, AuditModule (global) and StaysModule (a departure ends the stay).
  */
-@Module({ imports: [StaysModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [StaysModule], providers: [...SERVICES, ReturnsRepository, MovementsRepository], exports: SERVICES })
 export class ReturnsModule implements OnModuleInit {
   constructor(
     private readonly subjectData: SubjectDataRegistry,

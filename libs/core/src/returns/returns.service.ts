@@ -1,78 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, staleVersion, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
-import { CaseCloseChecks } from '../cases/index.js';
-import type { Case } from '../cases/index.js';
-import { CasesService } from '../cases/index.js';
-import { ConsentsService } from '../cases/index.js';
-import { LettersService } from '../letters/index.js';
-import { ScreeningsService } from '../cases/index.js';
-import { StaysService } from '../stays/index.js';
-import { type Movement, Return } from './return.entity.js';
-import { RETURN_FIELDS } from './return.rules.js';
-import { isOwnSubmission } from './return-actions.js';
-import { type DepartureRequirement, missingForDeparture, nextReturnStatus, type ReturnAction } from './return-status.js';
+import { type Case, CaseCloseChecks, CasesRepository, CasesService, ConsentsService, ScreeningsService } from '../cases/index.js';
+import { returnSnapshot as snapshot, returnTarget as target } from './return-audit.js';
+import { ReturnDeparturesService } from './return-departures.service.js';
+import { Return } from './return.entity.js';
+import { assertNotOwnSubmission, isReturnDecision, requireReturnCapability } from './return.rules.js';
+import { nextReturnStatus, type ReturnAction } from './return-status.js';
 import type { ArriveInput, CreateReturnInput, ReturnFilter, UpdateReturnInput } from './return.types.js';
-import { hasArrivedReturn, returnInProgress } from './returns.queries.js';
-
-/** What the audit trail keeps of a return. */
-const snapshot = (r: Return) => ({
-  status: r.status,
-  destinationCountry: r.destinationCountry,
-  destinationLocality: r.destinationLocality,
-  mode: r.mode,
-  escortRequired: r.escortRequired,
-  escort: r.escort,
-  pocketMoneyXof: r.pocketMoneyXof,
-  travelDocument: r.travelDocument,
-  legs: r.legs,
-  movementId: r.movementId,
-  rejectReason: r.rejectReason,
-  cancelReason: r.cancelReason,
-  arrivedAt: r.arrivedAt?.toISOString() ?? null,
-  arrivalConfirmedBy: r.arrivalConfirmedBy,
-});
-
-/** Columns a write may change (never ids, owner or case). */
-const WRITABLE: (keyof Return)[] = [
-  'status',
-  'destinationCountry',
-  'destinationLocality',
-  'mode',
-  'escortRequired',
-  'escort',
-  'pocketMoneyXof',
-  'travelDocument',
-  'legs',
-  'submittedBy',
-  'submittedAt',
-  'decidedBy',
-  'decidedAt',
-  'rejectReason',
-  'cancelReason',
-  'cancelledBy',
-  'cancelledAt',
-  'departedAt',
-  'departedBy',
-  'arrivedAt',
-  'arrivalConfirmedBy',
-  'movementId',
-];
-
-/** A return's departure facts, read under the case row lock. */
-interface Readiness {
-  returnId: string;
-  caseNumber: string;
-  missing: DepartureRequirement[];
-  consent: boolean;
-}
-
-/** What a departure did besides the return itself: the stay it ended, the letter it superseded. */
-export interface DepartureEffects {
-  stayId: string | null;
-  letterId: string | null;
-}
+import { ReturnsRepository } from './returns.repository.js';
 
 /**
  * Voluntary returns (AVRR, DESIGN §6, issue 9): drafted for a case by its organization (which
@@ -87,23 +24,23 @@ export interface DepartureEffects {
 export class ReturnsService implements OnModuleInit {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: ReturnsRepository,
+    private readonly departures: ReturnDeparturesService,
     private readonly cases: CasesService,
+    private readonly caseRepo: CasesRepository,
     private readonly consents: ConsentsService,
     private readonly screenings: ScreeningsService,
-    private readonly stays: StaysService,
-    private readonly letters: LettersService,
     private readonly closeChecks: CaseCloseChecks,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
     // DESIGN §3: a case with a return in progress cannot be closed; `returned` needs one that arrived.
     this.closeChecks.register(async (em, caseId, reason) => {
-      const current = await returnInProgress(em, caseId);
+      const current = await this.repo.inProgress(em, caseId);
       if (current) return `the migrant has a return in progress (${current.status}): cancel it or see it through first`;
-      if (reason === 'returned' && !(await hasArrivedReturn(em, caseId))) return 'the reason returned needs a return whose arrival was recorded';
+      if (reason === 'returned' && !(await this.repo.hasArrived(em, caseId))) return 'the reason returned needs a return whose arrival was recorded';
       return null;
     });
   }
@@ -112,11 +49,11 @@ export class ReturnsService implements OnModuleInit {
   create(actor: Actor, caseId: string, input: CreateReturnInput): Promise<Return> {
     return this.db.transaction(async (em) => {
       // The case row lock queues a concurrent draft, close or consent withdrawal for this case.
-      const c = await this.cases.getVisible(em, actor, caseId, true); // 404
-      requireCapability(actor); // 403
+      const c = await this.caseRepo.lockVisible(em, actor, caseId); // 404
+      requireReturnCapability(actor); // 403
       assertCan(actor, 'create', 'Return', caseSubject(c)); // 403: a shared view, or not the actor's case to act on
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to organize a return');
-      const current = await returnInProgress(em, c.id);
+      const current = await this.repo.inProgress(em, c.id);
       if (current) throw new DomainError('RETURN_IN_PROGRESS', `The case already has a return in progress (${current.status}): cancel it or see it through first`, { extra: { returnId: current.id } });
       const now = this.clock.now();
       const r = em.create(Return, {
@@ -151,9 +88,9 @@ export class ReturnsService implements OnModuleInit {
         updatedBy: actor.userId,
       });
       checkLegs(r.legs);
-      await em.insert(Return, r);
+      await this.repo.insert(em, r);
       await this.audit.record(em, actor, 'return.created', target(r), { changes: diff(null, snapshot(r)), details: { caseId: c.id } });
-      return this.getVisible(em, actor, r.id);
+      return this.repo.findVisible(em, actor, r.id);
     });
   }
 
@@ -163,10 +100,10 @@ export class ReturnsService implements OnModuleInit {
    */
   update(actor: Actor, id: string, expectedVersion: number, patch: UpdateReturnInput): Promise<Return> {
     return this.db.transaction(async (em) => {
-      const r = await this.getVisible(em, actor, id, true); // 404
-      requireCapability(actor);
+      const r = await this.repo.lockVisible(em, actor, id); // 404
+      requireReturnCapability(actor);
       assertCan(actor, 'update', 'Return', r); // 403
-      if (r.version !== expectedVersion) throw stale(r.version); // 412
+      if (r.version !== expectedVersion) throw staleVersion('return', r.version); // 412
       const given = <K extends keyof UpdateReturnInput>(k: K) => patch[k] !== undefined;
       if (given('destinationCountry') || given('destinationLocality') || given('mode') || given('pocketMoneyXof')) nextReturnStatus(r.status, 'editPlan'); // 409
       if (given('travelDocument') || given('legs') || given('escort') || given('escortRequired')) nextReturnStatus(r.status, 'editTravel'); // 409
@@ -182,7 +119,7 @@ export class ReturnsService implements OnModuleInit {
       checkLegs(r.legs);
       const changes = diff(before, snapshot(r));
       if (!Object.keys(changes).length) return r; // nothing changed: no new version, no event
-      await this.write(em, actor, r, expectedVersion);
+      await this.repo.update(em, r, actor.userId, this.clock.now(), expectedVersion);
       await this.audit.record(em, actor, 'return.updated', target(r), { changes, details: { caseId: r.caseId } });
       return r;
     });
@@ -191,7 +128,7 @@ export class ReturnsService implements OnModuleInit {
   /** DESIGN §6: the latest screening says eligible (409 NOT_ELIGIBLE) and a return consent is active (409 CONSENT_REQUIRED). */
   submit(actor: Actor, id: string, expected?: number): Promise<Return> {
     return this.act(actor, id, 'submit', expected, async (em, r, now) => {
-      await this.lockCase(em, r.caseId);
+      await this.repo.lockCase(em, r.caseId);
       await this.assertEligible(em, r.caseId);
       await this.assertConsent(em, r.caseId, 'submit');
       Object.assign(r, { submittedBy: actor.userId, submittedAt: now });
@@ -205,7 +142,7 @@ export class ReturnsService implements OnModuleInit {
    */
   approve(actor: Actor, id: string, expected?: number): Promise<Return> {
     return this.act(actor, id, 'approve', expected, async (em, r, now) => {
-      await this.lockCase(em, r.caseId);
+      await this.repo.lockCase(em, r.caseId);
       await this.assertEligible(em, r.caseId);
       await this.assertConsent(em, r.caseId, 'approve');
       Object.assign(r, { decidedBy: actor.userId, decidedAt: now });
@@ -231,13 +168,13 @@ export class ReturnsService implements OnModuleInit {
    */
   depart(actor: Actor, id: string, expected?: number): Promise<Return> {
     return this.db.transaction(async (em) => {
-      const r = await this.getVisible(em, actor, id, true);
-      requireCapability(actor);
+      const r = await this.repo.lockVisible(em, actor, id);
+      requireReturnCapability(actor);
       assertCan(actor, 'depart', 'Return', r);
       nextReturnStatus(r.status, 'depart'); // 409 before anything else
-      if (expected !== undefined && r.version !== expected) throw stale(r.version);
+      if (expected !== undefined && r.version !== expected) throw staleVersion('return', r.version);
       if (r.movementId) throw new DomainError('CONFLICT', 'This return leaves with a movement: depart the movement, or take the return out of it first', { extra: { movementId: r.movementId } });
-      await this.departLocked(em, actor, [r], null);
+      await this.departures.departLocked(em, actor, [r], null);
       return r;
     });
   }
@@ -254,111 +191,20 @@ export class ReturnsService implements OnModuleInit {
 
   /** One return; reading it (a person's travel document and destination) is audited. */
   async get(actor: Actor, id: string): Promise<Return> {
-    const r = await this.getVisible(this.db.manager, actor, id);
+    const r = await this.repo.findVisible(this.db.manager, actor, id);
     await this.audit.record(null, actor, 'return.viewed', target(r), { details: { caseId: r.caseId } });
     return r;
   }
 
   /** The pipeline (managers: every return of the organization; caseworkers: of the cases they work on), newest first. */
   list(actor: Actor, filter: ReturnFilter, page: PageRequest): Promise<Page<Return>> {
-    const qb = this.visible(this.db.manager, actor);
-    if (filter.status) qb.andWhere('rt.status = :status', { status: filter.status });
-    if (filter.destinationCountry) qb.andWhere('rt.destination_country = :country', { country: filter.destinationCountry });
-    // Whole days in Mali's time (UTC): `to` includes the day it names.
-    if (filter.from) qb.andWhere(`rt.created_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.from });
-    if (filter.to) qb.andWhere(`rt.created_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.to });
-    return this.page(qb, page, 'returns');
+    return this.repo.list(this.db.manager, actor, filter, page);
   }
 
   /** The returns of one case: part of its record (a receiving organization's shared view: 403; hidden: 404). */
   async listForCase(actor: Actor, caseId: string, page: PageRequest): Promise<Page<Return>> {
     const c = await this.cases.getRecord(this.db.manager, actor, caseId);
-    return this.page(this.visible(this.db.manager, actor).andWhere('rt.case_id = :caseId', { caseId: c.id }), page, `returns:${c.id}`);
-  }
-
-  async getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Return> {
-    const qb = this.visible(em, actor).andWhere('rt.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write', undefined, ['rt']);
-    const r = await qb.getOne();
-    if (!r) throw new DomainError('NOT_FOUND', 'Return not found');
-    return r;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Return> {
-    return readableBy(em, actor, Return, 'Return', 'rt', RETURN_FIELDS);
-  }
-
-  /**
-   * Departs locked, approved returns (DESIGN §6), in the caller's transaction: every return is
-   * checked first — a travel document, a leg, fitness to travel `yes` on a medical vulnerability
-   * (409 DEPARTURE_REQUIREMENTS_MISSING listing what is missing), an active return consent (409
-   * CONSENT_REQUIRED) — and only then does anything change: each migrant is checked out of any
-   * active shelter stay, the case's active letter is superseded, and the return departs. Any
-   * failure rolls all of it back. Returns lock in id order (a movement's), then each case row.
-   */
-  async departLocked(em: EntityManager, actor: Actor, returns: Return[], movement: Movement | null): Promise<Map<string, DepartureEffects>> {
-    const ordered = [...returns].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const checked: Readiness[] = [];
-    for (const r of ordered) {
-      nextReturnStatus(r.status, 'depart');
-      const c = await this.lockCase(em, r.caseId);
-      const screening = await this.screenings.latest(em, r.caseId);
-      const missing = missingForDeparture({
-        travelDocument: r.travelDocument,
-        legs: r.legs,
-        medicalCondition: c.vulnerabilityFlags.includes('medical_condition'),
-        fitToTravel: screening?.fitToTravel ?? null,
-        escortRequired: r.escortRequired,
-        escort: r.escort,
-      });
-      checked.push({ returnId: r.id, caseNumber: r.caseNumber, missing, consent: !!(await this.consents.activeFor(em, r.caseId, 'return')) });
-    }
-    const incomplete = checked.filter((x) => x.missing.length);
-    if (incomplete.length) {
-      const missing = [...new Set(incomplete.flatMap((x) => x.missing))];
-      const what = incomplete.map((x) => (ordered.length > 1 ? `${x.caseNumber}: ${x.missing.join(', ')}` : x.missing.join(', '))).join('; ');
-      throw new DomainError('DEPARTURE_REQUIREMENTS_MISSING', `Departure needs: ${what}`, { extra: {
-        missing,
-        returns: incomplete.map(({ returnId, caseNumber, missing: m }) => ({ returnId, caseNumber, missing: m })),
-      } });
-    }
-    const unconsented = checked.filter((x) => !x.consent);
-    if (unconsented.length) {
-      throw new DomainError('CONSENT_REQUIRED', `No active return consent: ${unconsented.map((x) => x.caseNumber).join(', ')}`, { extra: { returnIds: unconsented.map((x) => x.returnId) } });
-    }
-    const now = this.clock.now();
-    const effects = new Map<string, DepartureEffects>();
-    for (const r of ordered) {
-      const stay = await this.stays.checkOutForDeparture(em, actor, r.caseId);
-      const letter = await this.letters.supersedeActive(em, actor, r.caseId, 'departed');
-      const before = snapshot(r);
-      const version = r.version;
-      Object.assign(r, { status: nextReturnStatus(r.status, 'depart'), departedAt: now, departedBy: actor.userId });
-      await this.write(em, actor, r, version);
-      const done = { stayId: stay?.id ?? null, letterId: letter?.id ?? null };
-      effects.set(r.id, done);
-      await this.audit.record(em, actor, 'return.departed', target(r), {
-        changes: diff(before, snapshot(r)),
-        details: { caseId: r.caseId, ...(movement ? { movementId: movement.id, movementReference: movement.reference } : {}), ...done },
-      });
-    }
-    return effects;
-  }
-
-  /** Writes the return's columns and a new version, if still `expected` (412 otherwise). */
-  async write(em: EntityManager, actor: Actor, r: Return, expected: number): Promise<void> {
-    const set: Partial<Record<keyof Return, unknown>> = {};
-    for (const k of WRITABLE) set[k] = r[k];
-    const now = this.clock.now();
-    const result = await em
-      .createQueryBuilder()
-      .update(Return)
-      .set({ ...(set as object), updatedAt: now, updatedBy: actor.userId, version: () => 'version + 1' })
-      .where('id = :id AND version = :expected', { id: r.id, expected })
-      .returning(['version'])
-      .execute();
-    if (!result.affected) throw stale(expected);
-    Object.assign(r, { version: Number(result.raw[0].version), updatedAt: now, updatedBy: actor.userId });
+    return this.repo.listForCase(this.db.manager, actor, c.id, page);
   }
 
   /**
@@ -377,30 +223,22 @@ export class ReturnsService implements OnModuleInit {
     apply: (em: EntityManager, r: Return, now: Date) => Promise<void>,
   ): Promise<Return> {
     return this.db.transaction(async (em) => {
-      const r = await this.getVisible(em, actor, id, true);
-      requireCapability(actor);
+      const r = await this.repo.lockVisible(em, actor, id);
+      requireReturnCapability(actor);
       assertCan(actor, action, 'Return', r);
-      if ((action === 'approve' || action === 'reject') && isOwnSubmission(actor, r)) {
-        throw new DomainError('SELF_APPROVAL_FORBIDDEN', `You submitted this return: another manager must ${action} it`);
-      }
+      if (isReturnDecision(action)) assertNotOwnSubmission(actor, r, action);
       const before = snapshot(r);
       const status = nextReturnStatus(r.status, action);
-      if (expected !== undefined && r.version !== expected) throw stale(r.version);
+      if (expected !== undefined && r.version !== expected) throw staleVersion('return', r.version);
       const now = this.clock.now();
       await apply(em, r, now);
       const version = r.version;
       const left = r.movementId === null && before.movementId !== null ? { movementId: before.movementId } : {};
       r.status = status;
-      await this.write(em, actor, r, version);
+      await this.repo.update(em, r, actor.userId, this.clock.now(), version);
       await this.audit.record(em, actor, `return.${status}`, target(r), { changes: diff(before, snapshot(r)), details: { caseId: r.caseId, ...left } });
       return r;
     });
-  }
-
-  /** Locks the case row: consent withdrawal, screenings and close take it too. */
-  private async lockCase(em: EntityManager, caseId: string): Promise<Pick<Case, 'id' | 'status' | 'vulnerabilityFlags'>> {
-    const [row] = await em.query(`SELECT id, status, vulnerability_flags FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
-    return { id: row.id, status: row.status, vulnerabilityFlags: row.vulnerability_flags };
   }
 
   private async assertEligible(em: EntityManager, caseId: string): Promise<void> {
@@ -415,29 +253,10 @@ export class ReturnsService implements OnModuleInit {
     if (await this.consents.activeFor(em, caseId, 'return')) return;
     throw new DomainError('CONSENT_REQUIRED', `An active return consent is needed to ${action} the return`);
   }
-
-  private async page(qb: SelectQueryBuilder<Return>, page: PageRequest, list: string): Promise<Page<Return>> {
-    return paginate<Return>(
-      qb,
-      page,
-      { list, columns: [{ expr: 'rt.created_at', cast: 'timestamptz' }, { expr: 'rt.id', cast: 'uuid' }], direction: 'DESC', keyOf: (r) => [r.createdAt.toISOString(), r.id] },
-      this.cursors,
-    );
-  }
-}
-
-/** DESIGN §1: only an organization with the `return` capability organizes returns. */
-export function requireCapability(actor: Actor): void {
-  if (actor.kind === 'system' || actor.capabilities.includes('return')) return;
-  throw new DomainError('CAPABILITY_REQUIRED', `${actor.organizationCode ?? 'Your organization'} does not hold the return capability`);
 }
 
 /** The return a case would have, for the rules: its organization, site and assignee. */
 const caseSubject = (c: Case) => ({ owningOrganizationId: c.owningOrganizationId, caseSiteId: c.siteId, caseAssignedTo: c.assignedTo });
-
-const target = (r: Return) => ({ type: 'Return', id: r.id, organizationId: r.owningOrganizationId });
-
-const stale = (current: number) => new DomainError('VERSION_CONFLICT', 'The return changed since you read it; reload and retry', { extra: { currentVersion: current } });
 
 /** Legs in travel order: each leaves no earlier than the one before. */
 function checkLegs(legs: { departAt: string }[]): void {
