@@ -58,7 +58,7 @@ const itemChange = (v: PlanView & { item: Parameters<typeof toItemResponse>[0] }
 export class CaseReintegrationController {
   constructor(
     private readonly reintegration: ReintegrationService,
-    private readonly visits: MonitoringVisitsService,
+    private readonly monitoring: MonitoringVisitsService,
   ) {}
 
   @Post(':id/reintegration-plan')
@@ -92,7 +92,7 @@ export class CaseReintegrationController {
   @ApiOkResponse({ type: ScoresOverTimeDto })
   @ApiProblems(400, 404)
   async scores(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return { items: (await this.visits.scoresForCase(actor, id)).map(toVisitResponse) };
+    return { items: (await this.monitoring.scoresForCase(actor, id)).map(toVisitResponse) };
   }
 }
 
@@ -102,7 +102,7 @@ export class ReintegrationPlansController {
   constructor(
     private readonly reintegration: ReintegrationService,
     private readonly items: ReintegrationItemsService,
-    private readonly visitsService: MonitoringVisitsService,
+    private readonly monitoring: MonitoringVisitsService,
   ) {}
 
   @Get()
@@ -230,7 +230,7 @@ export class ReintegrationPlansController {
   @ApiCreatedResponse({ type: VisitResponseDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   recordVisit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: VisitDto) {
-    return this.visitsService.record(actor, id, dto).then(toVisitResponse);
+    return this.monitoring.record(actor, id, dto).then(toVisitResponse);
   }
 
   @Get(':id/visits')
@@ -239,7 +239,7 @@ export class ReintegrationPlansController {
   @ApiPage(VisitResponseDto)
   @ApiProblems(400, 404)
   async visits(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.visitsService.ofPlan(actor, id, q);
+    const page = await this.monitoring.ofPlan(actor, id, q);
     return { items: page.items.map(toVisitResponse), nextCursor: page.nextCursor };
   }
 

@@ -15,7 +15,7 @@ export const asNumber = { to: (v: number | null | undefined) => v, from: (v: str
  * holds the `reintegration` capability. One plan per case that is not rejected
  * (`reintegration_plans_one_per_case`, a partial unique index in the migration). Maker-checker:
  * nobody approves a plan they submitted, and the second approval (above the organization's
- * budget ceiling) is by a third person — the service says so (403), the database too.
+ * budget ceiling) is by a third person — reintegration.rules.ts says so (403), the database too.
  */
 @Entity('reintegration_plans')
 @Index('reintegration_plans_owner_created_idx', ['owningOrganizationId', 'createdAt', 'id'])
