@@ -2,8 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type Actor, DomainError, validationFailed } from '@passerelle/common';
-import { type PlanView, ReintegrationService, ScoringSchemesService } from '@passerelle/core';
+import { MonitoringVisitsService, type PlanView, ReintegrationItemsService, ReintegrationService, ReintegrationSettingsService, ScoringSchemesService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
+import { withEtag } from '../http/etag.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import { ApiPage, ApiProblems, ETAG } from '../http/openapi.js';
@@ -46,10 +47,8 @@ function expectedVersion(ifMatch: string | undefined): number {
   return Number(m[1]);
 }
 
-function withEtag(reply: FastifyReply, view: PlanView, actor: Actor): PlanDto {
-  reply.header('etag', `"${view.plan.version}"`);
-  return toPlanResponse(view, actor);
-}
+/** The plan with its version as the ETag. */
+const planWithEtag = (reply: FastifyReply, view: PlanView, actor: Actor): PlanDto => withEtag(reply, view.plan.version, toPlanResponse(view, actor));
 
 const itemChange = (v: PlanView & { item: Parameters<typeof toItemResponse>[0] }, actor: Actor) => ({ ...toItemResponse(v.item), plan: toPlanResponse(v, actor) });
 
@@ -57,7 +56,10 @@ const itemChange = (v: PlanView & { item: Parameters<typeof toItemResponse>[0] }
 @ApiTags('reintegration')
 @Controller('cases')
 export class CaseReintegrationController {
-  constructor(private readonly reintegration: ReintegrationService) {}
+  constructor(
+    private readonly reintegration: ReintegrationService,
+    private readonly monitoring: MonitoringVisitsService,
+  ) {}
 
   @Post(':id/reintegration-plan')
   @Requires('create', 'ReintegrationPlan', { hidden: true })
@@ -72,7 +74,7 @@ export class CaseReintegrationController {
   async create(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CreatePlanDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const view = await this.reintegration.create(actor, id, dto);
     reply.header('location', `/api/v1/reintegration-plans/${view.plan.id}`);
-    return withEtag(reply, view, actor);
+    return planWithEtag(reply, view, actor);
   }
 
   @Get(':id/reintegration-plan')
@@ -81,7 +83,7 @@ export class CaseReintegrationController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.getForCase(actor, id), actor);
+    return planWithEtag(reply, await this.reintegration.getForCase(actor, id), actor);
   }
 
   @Get(':id/reintegration-scores')
@@ -90,14 +92,18 @@ export class CaseReintegrationController {
   @ApiOkResponse({ type: ScoresOverTimeDto })
   @ApiProblems(400, 404)
   async scores(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    return { items: (await this.reintegration.scoresForCase(actor, id)).map(toVisitResponse) };
+    return { items: (await this.monitoring.scoresForCase(actor, id)).map(toVisitResponse) };
   }
 }
 
 @ApiTags('reintegration')
 @Controller('reintegration-plans')
 export class ReintegrationPlansController {
-  constructor(private readonly reintegration: ReintegrationService) {}
+  constructor(
+    private readonly reintegration: ReintegrationService,
+    private readonly items: ReintegrationItemsService,
+    private readonly monitoring: MonitoringVisitsService,
+  ) {}
 
   @Get()
   @Requires('read', 'ReintegrationPlan')
@@ -115,7 +121,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.get(actor, id), actor);
+    return planWithEtag(reply, await this.reintegration.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -125,7 +131,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: PlanDto, headers: ETAG })
   @ApiProblems(400, 403, 404, 409, 412, 415, 428)
   async update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdatePlanDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.reintegration.update(actor, id, expectedVersion(ifMatch), dto), actor);
+    return planWithEtag(reply, await this.reintegration.update(actor, id, expectedVersion(ifMatch), dto), actor);
   }
 
   @Post(':id/items')
@@ -135,7 +141,7 @@ export class ReintegrationPlansController {
   @ApiCreatedResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   addItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: ItemDto) {
-    return this.reintegration.addItem(actor, id, dto).then((v) => itemChange(v, actor));
+    return this.items.add(actor, id, dto).then((v) => itemChange(v, actor));
   }
 
   @Patch(':id/items/:itemId')
@@ -144,7 +150,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   updateItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: UpdateItemDto) {
-    return this.reintegration.updateItem(actor, id, itemId, dto).then((v) => itemChange(v, actor));
+    return this.items.update(actor, id, itemId, dto).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/items/:itemId/deliver')
@@ -154,7 +160,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   deliver(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: DeliverItemDto) {
-    return this.reintegration.deliverItem(actor, id, itemId, dto).then((v) => itemChange(v, actor));
+    return this.items.deliver(actor, id, itemId, dto).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/items/:itemId/cancel')
@@ -164,7 +170,7 @@ export class ReintegrationPlansController {
   @ApiOkResponse({ type: ItemChangeDto })
   @ApiProblems(400, 403, 404, 409, 415)
   cancelItem(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Param('itemId', IdPipe) itemId: string, @Body() dto: ReasonDto) {
-    return this.reintegration.cancelItem(actor, id, itemId, dto.reason).then((v) => itemChange(v, actor));
+    return this.items.cancel(actor, id, itemId, dto.reason).then((v) => itemChange(v, actor));
   }
 
   @Post(':id/submit')
@@ -224,7 +230,7 @@ export class ReintegrationPlansController {
   @ApiCreatedResponse({ type: VisitResponseDto })
   @ApiProblems(400, 403, 404, 409, 415, 422)
   recordVisit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: VisitDto) {
-    return this.reintegration.recordVisit(actor, id, dto).then(toVisitResponse);
+    return this.monitoring.record(actor, id, dto).then(toVisitResponse);
   }
 
   @Get(':id/visits')
@@ -233,7 +239,7 @@ export class ReintegrationPlansController {
   @ApiPage(VisitResponseDto)
   @ApiProblems(400, 404)
   async visits(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.reintegration.visits(actor, id, q);
+    const page = await this.monitoring.ofPlan(actor, id, q);
     return { items: page.items.map(toVisitResponse), nextCursor: page.nextCursor };
   }
 
@@ -293,14 +299,14 @@ export class ScoringSchemesController {
 @ApiTags('reintegration')
 @Controller('organizations')
 export class ReintegrationSettingsController {
-  constructor(private readonly reintegration: ReintegrationService) {}
+  constructor(private readonly settings: ReintegrationSettingsService) {}
 
   @Get(':id/reintegration-settings')
   @Requires('read', 'Organization')
   @ApiOkResponse({ type: SettingsResponseDto })
   @ApiProblems(400, 404)
   get(@Param('id', IdPipe) id: string) {
-    return this.reintegration.settings(id).then(toSettingsResponse);
+    return this.settings.get(id).then(toSettingsResponse);
   }
 
   @Patch(':id/reintegration-settings')
@@ -310,6 +316,6 @@ export class ReintegrationSettingsController {
   @ApiProblems(400, 403, 404, 415)
   update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: SettingsDto) {
     if (dto.budgetCeilingXof === undefined) throw validationFailed([{ field: 'budgetCeilingXof', message: 'is required: a whole number of XOF, or null for no ceiling' }]);
-    return this.reintegration.updateSettings(actor, id, { budgetCeilingXof: dto.budgetCeilingXof }).then(toSettingsResponse);
+    return this.settings.update(actor, id, { budgetCeilingXof: dto.budgetCeilingXof }).then(toSettingsResponse);
   }
 }

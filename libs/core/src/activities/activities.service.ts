@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type FieldError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, type FieldError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
-import { Organization } from '../organizations/index.js';
-import { Site } from '../sites/index.js';
+import { ActivitiesRepository } from './activities.repository.js';
 import { Activity, ActivityParticipant } from './activity.entity.js';
-import { ACTIVITY_FIELDS } from './activity.rules.js';
 import { type ActivityFilter, AGE_GROUPS, PARTICIPANT_SEXES, type RecordActivityInput } from './activity.types.js';
 
 /** Rows in a stable order (sex, then age group, as the vocabularies list them). */
@@ -33,8 +31,8 @@ export function activityFacts(a: Activity) {
 export class ActivitiesService {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: ActivitiesRepository,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
   ) {}
 
@@ -46,7 +44,8 @@ export class ActivitiesService {
       const facilitators = input.facilitatingOrganizationIds ?? [actor.organizationId!];
       errors.push(...(await this.checkReferences(em, input.siteId, facilitators)));
       if (errors.length) throw validationFailed(errors);
-      const activity = await em.save(
+      const activity = await this.repo.insert(
+        em,
         em.create(Activity, {
           owningOrganizationId: actor.organizationId!,
           siteId: input.siteId,
@@ -59,7 +58,7 @@ export class ActivitiesService {
         }),
       );
       const rows = input.participants.map((p) => em.create(ActivityParticipant, { activityId: activity.id, owningOrganizationId: activity.owningOrganizationId, sex: p.sex, ageGroup: p.ageGroup, count: p.count }));
-      await em.insert(ActivityParticipant, rows);
+      await this.repo.insertParticipants(em, rows);
       activity.participants = rows.sort((a, b) => order(a) - order(b));
       await this.audit.record(em, actor, 'activity.recorded', { type: 'Activity', id: activity.id, organizationId: activity.owningOrganizationId }, { changes: diff(null, activityFacts(activity)) });
       return activity;
@@ -68,8 +67,7 @@ export class ActivitiesService {
 
   /** One activity the actor may read, else 404 (also another organization's: no existence leak, DESIGN §2). */
   async get(actor: Actor, id: string): Promise<Activity> {
-    const activity = await this.visible(this.db.manager, actor).andWhere('a.id = :id', { id }).getOne();
-    if (!activity) throw new DomainError('NOT_FOUND', 'Activity not found');
+    const activity = await this.repo.findVisible(this.db.manager, actor, id);
     await this.withParticipants([activity]);
     return activity;
   }
@@ -77,38 +75,15 @@ export class ActivitiesService {
   /** The actor's readable activities, newest first (date DESC, id DESC), keyset-paginated. */
   async list(actor: Actor, filter: ActivityFilter, page: PageRequest): Promise<Page<Activity>> {
     if (filter.from && filter.to && filter.from > filter.to) throw validationFailed([{ field: 'to', message: 'must not be before from' }]);
-    const qb = this.visible(this.db.manager, actor);
-    if (filter.from) qb.andWhere('a.date >= CAST(:from AS date)', { from: filter.from });
-    if (filter.to) qb.andWhere('a.date <= CAST(:to AS date)', { to: filter.to });
-    if (filter.siteId) qb.andWhere('a.site_id = :siteId', { siteId: filter.siteId });
-    if (filter.type) qb.andWhere('a.type = :type', { type: filter.type });
-    const result = await paginate<Activity>(
-      qb,
-      page,
-      {
-        list: 'activities',
-        columns: [
-          { expr: 'a.date', cast: 'date' },
-          { expr: 'a.id', cast: 'uuid' },
-        ],
-        direction: 'DESC',
-        keyOf: (a) => [a.date, a.id],
-      },
-      this.cursors,
-    );
+    const result = await this.repo.list(this.db.manager, actor, filter, page);
     await this.withParticipants(result.items);
     return result;
-  }
-
-  /** Lists and single reads start here: the same CASL rules, as SQL (CONVENTIONS §2). */
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Activity> {
-    return readableBy(em, actor, Activity, 'Activity', 'a', ACTIVITY_FIELDS);
   }
 
   /** One query for the participant rows of a page (a join would break the page's LIMIT). */
   private async withParticipants(activities: Activity[]): Promise<void> {
     if (!activities.length) return;
-    const rows = await this.db.manager.findBy(ActivityParticipant, { activityId: In(activities.map((a) => a.id)) });
+    const rows = await this.repo.participantsOf(this.db.manager, activities.map((a) => a.id));
     for (const a of activities) a.participants = rows.filter((p) => p.activityId === a.id).sort((x, y) => order(x) - order(y));
   }
 
@@ -130,10 +105,10 @@ export class ActivitiesService {
   /** The site must be active (any organization's: the directory is public); facilitators active organizations. */
   private async checkReferences(em: EntityManager, siteId: string, facilitators: string[]): Promise<FieldError[]> {
     const errors: FieldError[] = [];
-    const site = await em.findOneBy(Site, { id: siteId });
+    const site = await this.repo.findSite(em, siteId);
     if (!site?.active) errors.push({ field: 'siteId', message: 'must be an active site' });
     if (!facilitators.length) errors.push({ field: 'facilitatingOrganizationIds', message: 'must name at least one organization' });
-    const active = new Set(facilitators.length ? (await em.findBy(Organization, { id: In(facilitators), active: true })).map((o) => o.id) : []);
+    const active = facilitators.length ? await this.repo.activeOrganizationIds(em, facilitators) : new Set<string>();
     facilitators.forEach((id, i) => {
       if (!active.has(id)) errors.push({ field: `facilitatingOrganizationIds[${i}]`, message: 'must be an active organization' });
     });

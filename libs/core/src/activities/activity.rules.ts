@@ -1,9 +1,4 @@
-import type { FieldMap, DefineRules } from '@passerelle/common';
-
-export const ACTIVITY_FIELDS: FieldMap = {
-  id: 'a.id',
-  owningOrganizationId: 'a.owning_organization_id',
-};
+import type { DefineRules } from '@passerelle/common';
 
 /**
  * Issue 6: caseworkers and managers record their organization's group activities; analysts read

@@ -10,4 +10,7 @@ export * from './scheme-validation.js';
 export * from './rss-structure-demo.js';
 export * from './reintegration.service.js';
 export * from './scoring-schemes.service.js';
+export * from './reintegration-items.service.js';
+export * from './monitoring-visits.service.js';
+export * from './reintegration-settings.service.js';
 export * from './plan-actions.js';

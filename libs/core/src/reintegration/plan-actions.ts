@@ -1,6 +1,7 @@
 import { type Actor, canOn } from '@passerelle/common';
 import type { ReintegrationItem, ReintegrationPlan } from './reintegration.entity.js';
 import { type PlanAction, planTransitionAllowed } from './plan-status.js';
+import { holdsReintegrationCapability, makerOf } from './reintegration.rules.js';
 
 /**
  * What may be done to a reintegration plan: edit PATCH /reintegration-plans/{id} (and its items
@@ -20,24 +21,14 @@ export const PLAN_ACTION_ENDPOINTS: Record<PlanActionName, string> = {
 const RULE: Record<PlanActionName, string> = { edit: 'update', submit: 'submit', approve: 'approve', reject: 'reject', complete: 'complete', visit: 'recordVisit' };
 
 /**
- * Maker-checker (issue 10): neither the submitter nor, awaiting the second approval, the first
- * approver decides; ReintegrationService asserts this very test (403 SELF_APPROVAL_FORBIDDEN).
- */
-export function makerOf(actor: Actor, p: Pick<ReintegrationPlan, 'status' | 'submittedBy' | 'firstApprovedBy'>): 'submitter' | 'first_approver' | null {
-  if (p.submittedBy !== null && p.submittedBy === actor.userId) return 'submitter';
-  if (p.status === 'awaiting_second_approval' && p.firstApprovedBy === actor.userId) return 'first_approver';
-  return null;
-}
-
-/**
  * The capability, the rules (403), maker-checker (403 SELF_APPROVAL_FORBIDDEN: neither the
- * submitter nor the first approver) and the table (409) ReintegrationService asserts. `items`,
+ * submitter nor the first approver; reintegration.rules.ts) and the table (409) the services assert. `items`,
  * when the response holds them (a single plan): a plan is submitted with a planned item and
  * completed with none left planned (409 CONFLICT); a list row does not know, and the endpoint
  * keeps its 409. Left to the endpoint: a closed case (409 CONFLICT), a missing consent (409).
  */
 export function planActions(actor: Actor, p: ReintegrationPlan, items?: readonly Pick<ReintegrationItem, 'status'>[]): PlanActionName[] {
-  if (!actor.capabilities.includes('reintegration')) return [];
+  if (!holdsReintegrationCapability(actor)) return [];
   const planned = items?.filter((i) => i.status === 'planned').length;
   return PLAN_ACTION_NAMES.filter((a) => {
     if (!planTransitionAllowed(p.status, a as PlanAction) || !canOn(actor, RULE[a], 'ReintegrationPlan', p)) return false;

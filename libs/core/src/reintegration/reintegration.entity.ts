@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import type { ItemStatus, PlanStatus } from './plan-status.js';
@@ -14,7 +15,7 @@ export const asNumber = { to: (v: number | null | undefined) => v, from: (v: str
  * holds the `reintegration` capability. One plan per case that is not rejected
  * (`reintegration_plans_one_per_case`, a partial unique index in the migration). Maker-checker:
  * nobody approves a plan they submitted, and the second approval (above the organization's
- * budget ceiling) is by a third person — the service says so (403), the database too.
+ * budget ceiling) is by a third person — reintegration.rules.ts says so (403), the database too.
  */
 @Entity('reintegration_plans')
 @Index('reintegration_plans_owner_created_idx', ['owningOrganizationId', 'createdAt', 'id'])
@@ -29,7 +30,7 @@ export const asNumber = { to: (v: number | null | undefined) => v, from: (v: str
   'reintegration_plans_maker_checker_check',
   `(first_approved_by IS NULL OR first_approved_by <> submitted_by) AND (second_approved_by IS NULL OR (second_approved_by <> submitted_by AND second_approved_by <> first_approved_by)) AND (rejected_by IS NULL OR rejected_by <> submitted_by)`,
 )
-export class ReintegrationPlan {
+export class ReintegrationPlan extends Stamped {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'reintegration_plans_pkey' }) id: string;
   @Column('uuid') caseId: string;
   @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
@@ -63,10 +64,6 @@ export class ReintegrationPlan {
   @Column('timestamptz', { nullable: true }) completedAt: Date | null;
   @Column('uuid', { nullable: true }) completedBy: string | null;
   @Column('integer', { default: 1 }) version: number;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /** For the rules (never stored): the case's site and assignee now, and its number for lists. */
   @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;
@@ -89,7 +86,7 @@ const TYPE_DIMENSION_SQL =
 @Check('reintegration_items_budget_check', `budget_xof >= 0`)
 @Check('reintegration_items_delivered_check', `(status = 'delivered') = (delivered_on IS NOT NULL)`)
 @Check('reintegration_items_cancelled_check', `(status = 'cancelled') = (cancelled_at IS NOT NULL)`)
-export class ReintegrationItem {
+export class ReintegrationItem extends Stamped {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'reintegration_items_pkey' }) id: string;
   @Column('uuid') planId: string;
   @ManyToOne(() => ReintegrationPlan, { onDelete: 'RESTRICT' })
@@ -115,10 +112,6 @@ export class ReintegrationItem {
   @Column('timestamptz', { nullable: true }) cancelledAt: Date | null;
   @Column('uuid', { nullable: true }) cancelledBy: string | null;
   @Column('text', { nullable: true }) cancelReason: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, Clock, CursorCodec, DomainError, type Page, type PageRequest, paginate, readableBy, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
 import { AuditWriter } from '../audit/index.js';
-import { SCHEME_FIELDS } from './reintegration.rules.js';
+import { requireReintegrationCapability } from './reintegration.rules.js';
 import { validateSchemeDefinition } from './scheme-validation.js';
 import type { SchemeDefinition } from './scoring.js';
 import { ScoringScheme } from './scoring-scheme.entity.js';
+import { ScoringSchemesRepository } from './scoring-schemes.repository.js';
 
 /**
  * Versioned scoring schemes (issue 10): the shipped one and those an organization's admin loads.
@@ -16,23 +17,21 @@ import { ScoringScheme } from './scoring-scheme.entity.js';
 export class ScoringSchemesService {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: ScoringSchemesRepository,
     private readonly audit: AuditWriter,
-    private readonly cursors: CursorCodec,
     private readonly clock: Clock,
   ) {}
 
   async load(actor: Actor, input: unknown): Promise<ScoringScheme> {
     assertCan(actor, 'create', 'ScoringScheme');
-    if (!actor.capabilities.includes('reintegration')) {
-      throw new DomainError('CAPABILITY_REQUIRED', `${actor.organizationCode ?? 'Your organization'} does not hold the reintegration capability`);
-    }
+    requireReintegrationCapability(actor);
     const errors = validateSchemeDefinition(input);
     if (errors.length) throw validationFailed(errors);
     const def = input as SchemeDefinition;
     return this.db.transaction(async (em) => {
       // Loads by one organization queue here, so the duplicate check below sees the one before.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtext('scoring_schemes:' || $1))`, [actor.organizationId]);
-      const taken = await this.visible(em, actor).andWhere('s.name = :name AND s.version = :version', { name: def.name, version: def.version }).getExists();
+      await this.repo.lockLoads(em, actor.organizationId);
+      const taken = await this.repo.nameVersionTaken(em, actor, def.name, def.version);
       if (taken) throw validationFailed([{ field: 'version', message: `${def.name} version ${def.version} is already loaded: schemes are never changed, load a new version` }]);
       const definition: SchemeDefinition = {
         name: def.name,
@@ -55,7 +54,7 @@ export class ScoringSchemesService {
         createdBy: actor.userId,
         createdAt: this.clock.now(),
       });
-      await em.insert(ScoringScheme, scheme);
+      await this.repo.insert(em, scheme);
       await this.audit.record(em, actor, 'scoring_scheme.loaded', { type: 'ScoringScheme', id: scheme.id, organizationId: actor.organizationId }, {
         details: { name: def.name, version: def.version, official: def.official, indicators: def.indicators.length },
       });
@@ -64,35 +63,26 @@ export class ScoringSchemesService {
   }
 
   async get(actor: Actor, id: string): Promise<ScoringScheme> {
-    const scheme = await this.visible(this.db.manager, actor).andWhere('s.id = :id', { id }).getOne();
+    const scheme = await this.repo.findVisible(this.db.manager, actor, id);
     if (!scheme) throw new DomainError('NOT_FOUND', 'Scoring scheme not found');
     return scheme;
   }
 
   list(actor: Actor, page: PageRequest): Promise<Page<ScoringScheme>> {
-    return paginate<ScoringScheme>(
-      this.visible(this.db.manager, actor),
-      page,
-      { list: 'scoring-schemes', columns: [{ expr: 's.created_at', cast: 'timestamptz' }, { expr: 's.id', cast: 'uuid' }], direction: 'DESC', keyOf: (s) => [s.createdAt.toISOString(), s.id] },
-      this.cursors,
-    );
+    return this.repo.list(this.db.manager, actor, page);
   }
 
   /** A scheme named by a visit: one the actor sees, else the visit is invalid (400). */
   async usable(em: EntityManager, actor: Actor, id: string): Promise<ScoringScheme> {
-    const scheme = await this.visible(em, actor).andWhere('s.id = :id', { id }).getOne();
+    const scheme = await this.repo.findVisible(em, actor, id);
     if (!scheme) throw validationFailed([{ field: 'schemeId', message: 'must be a scoring scheme of your organization or a shipped one' }]);
     return scheme;
   }
 
   /** The scheme a visit is scored with by default: the organization's latest loaded, else the latest shipped. */
   async latest(em: EntityManager, actor: Actor): Promise<ScoringScheme> {
-    const scheme = await this.visible(em, actor).orderBy('s.organization_id IS NULL', 'ASC').addOrderBy('s.created_at', 'DESC').addOrderBy('s.version', 'DESC').getOne();
+    const scheme = await this.repo.latestVisible(em, actor);
     if (!scheme) throw new DomainError('CONFLICT', 'No scoring scheme is loaded');
     return scheme;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<ScoringScheme> {
-    return readableBy(em, actor, ScoringScheme, 'ScoringScheme', 's', SCHEME_FIELDS);
   }
 }

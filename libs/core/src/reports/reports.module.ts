@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 /** Aggregated reports (issue 11); AuditWriter comes from the global AuditModule. */
-@Module({ providers: [ReportsService], exports: [ReportsService] })
+@Module({ providers: [ReportsService, ReportsRepository], exports: [ReportsService] })
 export class ReportsModule {}

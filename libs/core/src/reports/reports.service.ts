@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, Clock, DomainError } from '@passerelle/common';
 import { AuditWriter } from '../audit/index.js';
+import type { TableDefinition } from './report-definitions.js';
 import { parseGroupBy, type ReportPeriod, reportPeriod } from './report-params.js';
-import { FLOWS, REINTEGRATION, referralsReport, RETURNS, SHELTER_OCCUPANCY, SHELTER_STAYS, SUMMARY_METRICS, type TableDefinition } from './report-definitions.js';
+import { FLOWS, REINTEGRATION, referralsReport, RETURNS, SHELTER_OCCUPANCY, SHELTER_STAYS } from './report-queries.repository.js';
+import { readsOperationalNumbers } from './report.rules.js';
+import { type ReportRawRow as RawRow, ReportsRepository } from './reports.repository.js';
 import { type CountCell, protectCount, protectStat, suppressTable } from './suppression.js';
 
 /** One published cell: its dimension values, `count` (null when suppressed) and measures. */
@@ -50,18 +53,12 @@ export interface ReportQuery {
   groupBy?: string;
 }
 
-interface RawRow {
-  is_total: boolean;
-  count: number;
-  persons: number | null;
-  [key: string]: unknown;
-}
-
 /** Aggregated, de-identified reports of the actor's organization (issue 11). Read-only; every read audited. */
 @Injectable()
 export class ReportsService {
   constructor(
     private readonly db: DataSource,
+    private readonly repo: ReportsRepository,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -107,9 +104,8 @@ export class ReportsService {
   async summary(actor: Actor): Promise<ReportSummary> {
     const org = this.orgOf(actor);
     const at = this.clock.now();
-    const [row] = (await this.db.query(`SELECT ${SUMMARY_METRICS.map((m, i) => `(${m.sql})::int AS m${i}`).join(', ')}`, [org, at])) as Record<string, number>[];
-    const raw = Object.fromEntries(SUMMARY_METRICS.map((m, i) => [m.name, Number(row[`m${i}`])]));
-    const operational = actor.roles.includes('manager');
+    const raw = await this.repo.summary(this.db.manager, org, at);
+    const operational = readsOperationalNumbers(actor);
     const metrics: Record<string, SummaryMetric> = {};
     for (const [name, value] of Object.entries(raw)) {
       const hidden = !operational && (name === 'freeBeds' ? protectCount(raw.activeStays, this.k, false) === null : protectCount(value, this.k, false) === null);
@@ -130,24 +126,12 @@ export class ReportsService {
   }
 
   /**
-   * One statement: the groups (GROUP BY the chosen dimensions, multi-valued ones through their
-   * LATERAL join) and the total (the same source, no dimension), then suppression in Node over
-   * the aggregates only.
+   * One statement (ReportsRepository.table): the groups and the total, then suppression in Node
+   * over the aggregates only.
    */
   private async table(org: string, def: TableDefinition, groupBy: string[], period: ReportPeriod, now: Date): Promise<ReportTable> {
     const dims = groupBy.map((name) => def.dimensions[name]);
-    // Multi-valued dimensions join one row per distinct value of a case: count(*) counts cases,
-    // and needs no DISTINCT (which would force a sort instead of a hash aggregate).
-    const count = 'count(*)::int';
-    const persons = def.persons ? `count(DISTINCT ${def.persons})::int` : 'NULL::int';
-    const measures = def.measures.flatMap((m, i) => [`${m.sql} AS m${i}`, `${m.n ?? 'NULL'}::int AS n${i}`]);
-    const groups = `SELECT false AS is_total, ${dims.map((d, i) => `${d.sql} AS d${i}`).join(', ')}, ${count} AS count, ${persons} AS persons, ${measures.join(', ') || 'NULL AS none'}
-      FROM ${def.from} ${dims.map((d) => d.join ?? '').join(' ')} WHERE ${def.where}
-      GROUP BY ${dims.map((_, i) => i + 2).join(', ')}`;
-    const total = `SELECT true, ${dims.map(() => 'NULL').join(', ')}, count(*)::int, ${persons}, ${measures.join(', ') || 'NULL'} FROM ${def.from} WHERE ${def.where}`;
-    // Every parameter typed once, whether or not this report's SQL uses it (an unused one has no type).
-    const sql = `WITH params AS (SELECT $1::uuid, $2::timestamptz, $3::timestamptz, $4::timestamptz) ${groups} UNION ALL ${total} ORDER BY 1, ${dims.map((_, i) => i + 2).join(', ')}`;
-    const raw = (await this.db.query(sql, [org, period.start, period.end, now])) as RawRow[];
+    const raw = await this.repo.table(this.db.manager, org, def, groupBy, period, now);
     const cellsRaw = raw.filter((r) => !r.is_total);
     const totalRaw = raw.find((r) => r.is_total)!;
     const cells: CountCell[] = cellsRaw.map((r) => ({ key: dims.map((_, i) => r[`d${i}`] as string), count: r.count, ...(def.persons ? { persons: r.persons! } : {}) }));
@@ -191,11 +175,11 @@ export class ReportsService {
       const ids = [...new Set(rows.map((r) => r[`d${d}`] as string))];
       if (!ids.length) continue;
       if (label === 'site') {
-        for (const s of (await this.db.query(`SELECT id::text, name, cercle_pcode FROM sites WHERE id::text = ANY($1)`, [ids])) as { id: string; name: string; cercle_pcode: string | null }[]) {
+        for (const s of await this.repo.siteLabels(this.db.manager, ids)) {
           out.set(`${name}:${s.id}`, { siteName: s.name, siteAdm2Pcode: s.cercle_pcode });
         }
       } else {
-        for (const o of (await this.db.query(`SELECT id::text, code, name FROM organizations WHERE id::text = ANY($1)`, [ids])) as { id: string; code: string; name: string }[]) {
+        for (const o of await this.repo.organizationLabels(this.db.manager, ids)) {
           out.set(`${name}:${o.id}`, { organizationCode: o.code, organizationName: o.name });
         }
       }
