@@ -1,4 +1,5 @@
 export * from './identity.module.js';
+export { accessTokenKey } from './auth/index.js';
 export * from './access/ability.factory.js';
 export * from './auth/auth.service.js';
 export * from './organizations/capabilities.js';

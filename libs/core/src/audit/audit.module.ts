@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/index.js';
 import { AuditSealer } from './audit.sealer.js';
 import { AuditService } from './audit.service.js';
 import { AuditWriter } from './audit.writer.js';
@@ -10,6 +11,5 @@ import { SubjectKeysRepository } from './subject-keys.repository.js';
 
 const PROVIDERS = [AuditWriter, AuditSealer, AuditService, SubjectKeys, AuditPrivacy, AuditEventsRepository, AuditSealsRepository, SubjectKeysRepository];
 
-@Global()
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [JobsModule], providers: PROVIDERS, exports: PROVIDERS })
 export class AuditModule {}

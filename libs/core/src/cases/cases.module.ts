@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/index.js';
+import { JobsModule } from '../jobs/index.js';
 import { ConsentsService } from './consents.service.js';
 import { ScreeningsService } from './screenings.service.js';
 import { CaseCloseChecks } from './case-close-checks.js';
@@ -7,6 +9,5 @@ import { CasesRepository } from './cases.repository.js';
 
 const SERVICES = [CasesService, CasesRepository, ConsentsService, ScreeningsService, CaseCloseChecks];
 
-@Global()
-@Module({ providers: SERVICES, exports: SERVICES })
+@Module({ imports: [AuditModule, JobsModule], providers: SERVICES, exports: SERVICES })
 export class CasesModule {}

@@ -1,4 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/index.js';
+import { CasesModule } from '../cases/index.js';
+import { JobsModule } from '../jobs/index.js';
 import { AnonymizationRequestsRepository } from './anonymization-requests.repository.js';
 import { AnonymizationRequestsService } from './anonymization-requests.service.js';
 import { AnonymizationRepository } from './anonymization.repository.js';
@@ -14,6 +17,5 @@ const REPOSITORIES = [AnonymizationRepository, AnonymizationRequestsRepository, 
  * Subject access, retention and anonymization (issue 11). Global: every feature holding data about
  * people registers its SubjectDataHandler with the registry. Needs CasesModule, AuditModule, JobsModule.
  */
-@Global()
-@Module({ providers: [...SERVICES, ...REPOSITORIES], exports: SERVICES })
+@Module({ imports: [AuditModule, CasesModule, JobsModule], providers: [...SERVICES, ...REPOSITORIES], exports: SERVICES })
 export class DataProtectionModule {}

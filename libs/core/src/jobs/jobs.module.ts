@@ -1,10 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { HeartbeatJob } from './heartbeat.job.js';
 import { HeartbeatsRepository } from './heartbeats.repository.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunner } from './job-runner.js';
 
-@Global()
 @Module({
   providers: [JobRegistry, JobRunner, HeartbeatJob, HeartbeatsRepository],
   exports: [JobRegistry, JobRunner],

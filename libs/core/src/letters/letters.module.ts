@@ -1,13 +1,15 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
-import { SubjectDataRegistry } from '../data-protection/index.js';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/index.js';
+import { CasesModule } from '../cases/index.js';
+import { DataProtectionModule, SubjectDataRegistry } from '../data-protection/index.js';
 import { lettersSubjectData } from './letters-subject-data.repository.js';
 import { APP_CONFIG, type AppConfig, SigningKeys } from '@passerelle/common';
 import { LettersRepository } from './letters.repository.js';
 import { LettersService } from './letters.service.js';
 
 /** Letters of indulgence (issue 8); needs CasesModule. Global: returns (issue 9) supersede letters on departure. */
-@Global()
 @Module({
+  imports: [AuditModule, CasesModule, DataProtectionModule],
   providers: [LettersService, LettersRepository, { provide: SigningKeys, useFactory: (config: AppConfig) => new SigningKeys(config.letterSigningKey, 'LETTER_SIGNING_KEY'), inject: [APP_CONFIG] }],
   exports: [LettersService],
 })

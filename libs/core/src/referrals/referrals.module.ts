@@ -1,6 +1,10 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AuditModule } from '../audit/index.js';
+import { CasesModule } from '../cases/index.js';
+import { JobsModule } from '../jobs/index.js';
+import { SitesModule } from '../sites/index.js';
 import { AlertsRepository, AlertsService } from '../alerts/index.js';
-import { SubjectDataRegistry } from '../data-protection/index.js';
+import { DataProtectionModule, SubjectDataRegistry } from '../data-protection/index.js';
 import { referralsSubjectData } from './referrals-subject-data.repository.js';
 import { ReferralsOverdueJob } from './referrals-overdue.job.js';
 import { ReferralsRepository } from './referrals.repository.js';
@@ -11,8 +15,7 @@ import { ServiceRecordsService } from './service-records.service.js';
 const SERVICES = [ReferralsService, ReferralsRepository, ServiceRecordsService, ServiceRecordsRepository, AlertsService, AlertsRepository, ReferralsOverdueJob];
 
 /** Referrals, service records and alerts (issue 6); needs CasesModule. */
-@Global()
-@Module({ providers: SERVICES, exports: SERVICES })
+@Module({ imports: [AuditModule, CasesModule, DataProtectionModule, JobsModule, SitesModule], providers: SERVICES, exports: SERVICES })
 export class ReferralsModule implements OnModuleInit {
   constructor(private readonly subjectData: SubjectDataRegistry) {}
 

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditPrivacy } from '../audit/index.js';
-import { SubjectDataRegistry } from '../data-protection/index.js';
+import { AuditModule, AuditPrivacy } from '../audit/index.js';
+import { CasesModule } from '../cases/index.js';
+import { DataProtectionModule, SubjectDataRegistry } from '../data-protection/index.js';
 import { MonitoringVisitsService } from './monitoring-visits.service.js';
 import { ReintegrationService } from './reintegration.service.js';
 import { ReintegrationItemsRepository } from './reintegration-items.repository.js';
@@ -18,7 +19,7 @@ const SERVICES = [ReintegrationService, ReintegrationItemsService, MonitoringVis
 const REPOSITORIES = [ReintegrationPlansRepository, ReintegrationItemsRepository, ReintegrationVisitsRepository, ReintegrationSettingsRepository, ScoringSchemesRepository];
 
 /** Reintegration (issue 10); needs CasesModule (cases, consents) and AuditModule, both global. */
-@Module({ providers: [...SERVICES, ...REPOSITORIES, ReintegrationPlanWriter], exports: SERVICES })
+@Module({ imports: [AuditModule, CasesModule, DataProtectionModule], providers: [...SERVICES, ...REPOSITORIES, ReintegrationPlanWriter], exports: SERVICES })
 export class ReintegrationModule implements OnModuleInit {
   constructor(
     private readonly subjectData: SubjectDataRegistry,

@@ -5,3 +5,4 @@ export * from './site.entity.js';
 export * from './site.rules.js';
 export * from './sites.repository.js';
 export * from './sites.service.js';
+export * from './sites.module.js';

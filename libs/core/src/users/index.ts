@@ -5,3 +5,4 @@ export * from './user.entity.js';
 export * from './user.rules.js';
 export * from './users.repository.js';
 export * from './users.service.js';
+export * from './users.module.js';
