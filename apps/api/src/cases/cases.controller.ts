@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@passerelle/common';
-import { type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
+import { CaseDuplicatesService, CaseNotesService, type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { expectedVersion } from '../http/if-match.js';
@@ -51,6 +51,8 @@ function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
 export class CasesController {
   constructor(
     private readonly cases: CasesService,
+    private readonly caseNotes: CaseNotesService,
+    private readonly caseDuplicates: CaseDuplicatesService,
     private readonly consents: ConsentsService,
     private readonly screenings: ScreeningsService,
   ) {}
@@ -91,7 +93,7 @@ export class CasesController {
   @ApiOkResponse({ type: DuplicatesDto, description: 'Best first, score ≥ 0.5' })
   @ApiProblems(400, 403, 415)
   async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
-    const found = await this.cases.duplicateCandidates(actor, dto);
+    const found = await this.caseDuplicates.duplicateCandidates(actor, dto);
     return toDuplicates(found, actor);
   }
 
@@ -152,7 +154,7 @@ export class CasesController {
   @ApiCreatedResponse({ type: NoteResponseDto, description: 'The note' })
   @ApiProblems(400, 403, 404, 415, 422)
   addNote(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: NoteDto) {
-    return this.cases.addNote(actor, id, dto.text).then(toNoteResponse);
+    return this.caseNotes.addNote(actor, id, dto.text).then(toNoteResponse);
   }
 
   @Get(':id/notes')
@@ -160,7 +162,7 @@ export class CasesController {
   @ApiPage(NoteResponseDto, 'One page of notes, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400, 404)
   async notes(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.cases.notes(actor, id, q);
+    const page = await this.caseNotes.notes(actor, id, q);
     return { items: page.items.map(toNoteResponse), nextCursor: page.nextCursor };
   }
 
@@ -170,7 +172,7 @@ export class CasesController {
   @ApiPage(TimelineEntryDto)
   @ApiProblems(400, 404)
   async timeline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.cases.timeline(actor, id, q);
+    const page = await this.caseNotes.timeline(actor, id, q);
     return { items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor };
   }
 
@@ -180,7 +182,7 @@ export class CasesController {
   @ApiOkResponse({ type: DuplicatesDto })
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    const found = await this.cases.duplicates(actor, id);
+    const found = await this.caseDuplicates.duplicates(actor, id);
     return toDuplicates(found, actor);
   }
 
