@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Actor } from '@passerelle/common';
 import { CaseDuplicatesService, CaseNotesService, type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
+import { withEtag } from '../http/etag.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
@@ -41,10 +42,8 @@ function toDuplicates(found: (CaseView & { score: number })[], actor: Actor): Du
   return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
 }
 
-function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
-  reply.header('etag', `"${view.case.version}"`);
-  return toCaseResponse(view, actor);
-}
+/** The case as answered, its version as the ETag. */
+const caseWithEtag = (reply: FastifyReply, view: CaseView, actor: Actor): CaseDto => withEtag(reply, view.case.version, toCaseResponse(view, actor));
 
 @ApiTags('cases')
 @Controller('cases')
@@ -70,7 +69,7 @@ export class CasesController {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
     // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
-    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
+    return caseWithEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
   }
 
   @Get()
@@ -102,7 +101,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.get(actor, id), actor);
+    return caseWithEtag(reply, await this.cases.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -118,7 +117,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
+    return caseWithEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
   }
 
   @Post(':id/assign')
@@ -127,7 +126,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 415)
   async assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: AssignDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
+    return caseWithEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
   }
 
   @Post(':id/close')
@@ -136,7 +135,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409, 415)
   async close(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CloseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
+    return caseWithEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
   }
 
   @Post(':id/reopen')
@@ -145,7 +144,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409)
   async reopen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.reopen(actor, id), actor);
+    return caseWithEtag(reply, await this.cases.reopen(actor, id), actor);
   }
 
   @Post(':id/notes')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CursorCodec, type Page, type PageRequest, paginate } from '@passerelle/common';
+import { byTime, CursorCodec, type Page, type PageRequest, paginate } from '@passerelle/common';
 import { CaseNote } from './case-note.entity.js';
 
 /** A row of a case's timeline as read from its audit trail (see `timeline`). */
@@ -25,7 +25,7 @@ export class CaseNotesRepository {
   /** One page of the case's notes, newest first. */
   notes(em: EntityManager, caseId: string, page: PageRequest): Promise<Page<CaseNote>> {
     const qb = em.getRepository(CaseNote).createQueryBuilder('n').where('n.case_id = :id', { id: caseId });
-    return paginate(qb, page, { list: `notes:${caseId}`, columns: [{ expr: 'n.created_at', cast: 'timestamptz' }, { expr: 'n.id', cast: 'uuid' }], direction: 'DESC', keyOf: (n) => [n.createdAt.toISOString(), n.id] }, this.cursors);
+    return paginate(qb, page, byTime(`notes:${caseId}`, 'n', 'created_at', (n: CaseNote) => n.createdAt), this.cursors);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, CursorCodec, keyset, type Page, type PageRequest, pageOf, preparedQuery, readableByBranches, scopeWhere } from '@passerelle/common';
+import { type Actor, CursorCodec, keyset, type Page, type PageRequest, pageOf, preparedQuery, readableByBranches, scopeWhere, whereDayRange } from '@passerelle/common';
 import { Case } from './case.entity.js';
 import { CASE_SCOPE_FIELD } from './case.rules.js';
 import type { CaseFilter, CaseView } from './case.types.js';
@@ -94,9 +94,7 @@ export class CaseSearchRepository {
     if (filter.assignedTo) qb.andWhere('c.assigned_to = :assignedTo', { assignedTo: filter.assignedTo });
     if (filter.migrantCategory) qb.andWhere('c.migrant_category = :migrantCategory', { migrantCategory: filter.migrantCategory });
     // Whole days in Mali's time (UTC), whatever the session's zone: `registeredTo` includes the day it names.
-    if (filter.registeredFrom) qb.andWhere(`c.registered_at >= (CAST(:from AS date)::timestamp AT TIME ZONE 'UTC')`, { from: filter.registeredFrom });
-    if (filter.registeredTo) qb.andWhere(`c.registered_at < ((CAST(:to AS date) + 1)::timestamp AT TIME ZONE 'UTC')`, { to: filter.registeredTo });
-    return qb;
+    return whereDayRange(qb, 'c.registered_at', { from: filter.registeredFrom, to: filter.registeredTo }, 'registered');
   }
 }
 
