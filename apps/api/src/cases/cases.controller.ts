@@ -2,8 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@passerelle/common';
-import { type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
+import { CaseDuplicatesService, CaseNotesService, type CaseView, CasesService, ConsentsService, ScreeningsService } from '@passerelle/core';
 import { CurrentActor, Requires } from '../http/auth.js';
+import { withEtag } from '../http/etag.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { expectedVersion } from '../http/if-match.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
@@ -41,16 +42,16 @@ function toDuplicates(found: (CaseView & { score: number })[], actor: Actor): Du
   return { items: found.map((d) => ({ case: toCaseSummary(d, actor), score: d.score })) };
 }
 
-function withEtag(reply: FastifyReply, view: CaseView, actor: Actor): CaseDto {
-  reply.header('etag', `"${view.case.version}"`);
-  return toCaseResponse(view, actor);
-}
+/** The case as answered, its version as the ETag. */
+const caseWithEtag = (reply: FastifyReply, view: CaseView, actor: Actor): CaseDto => withEtag(reply, view.case.version, toCaseResponse(view, actor));
 
 @ApiTags('cases')
 @Controller('cases')
 export class CasesController {
   constructor(
     private readonly cases: CasesService,
+    private readonly caseNotes: CaseNotesService,
+    private readonly caseDuplicates: CaseDuplicatesService,
     private readonly consents: ConsentsService,
     private readonly screenings: ScreeningsService,
   ) {}
@@ -68,7 +69,7 @@ export class CasesController {
     const view = await this.cases.register(actor, dto);
     reply.header('location', `/api/v1/cases/${view.case.id}`);
     // Not echoed: with an Idempotency-Key this body is stored (idempotency_keys), in clear.
-    return withEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
+    return caseWithEtag(reply, { case: view.case, fields: view.fields.filter((f) => f !== 'sensitive') }, actor);
   }
 
   @Get()
@@ -91,7 +92,7 @@ export class CasesController {
   @ApiOkResponse({ type: DuplicatesDto, description: 'Best first, score ≥ 0.5' })
   @ApiProblems(400, 403, 415)
   async duplicateCheck(@CurrentActor() actor: Actor, @Body() dto: DuplicateCheckDto) {
-    const found = await this.cases.duplicateCandidates(actor, dto);
+    const found = await this.caseDuplicates.duplicateCandidates(actor, dto);
     return toDuplicates(found, actor);
   }
 
@@ -100,7 +101,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto, headers: ETAG })
   @ApiProblems(400, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.get(actor, id), actor);
+    return caseWithEtag(reply, await this.cases.get(actor, id), actor);
   }
 
   @Patch(':id')
@@ -116,7 +117,7 @@ export class CasesController {
     @Body() dto: UpdateCaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
+    return caseWithEtag(reply, await this.cases.update(actor, id, expectedVersion(ifMatch, 'case'), dto), actor);
   }
 
   @Post(':id/assign')
@@ -125,7 +126,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 415)
   async assign(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: AssignDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
+    return caseWithEtag(reply, await this.cases.assign(actor, id, dto.userId), actor);
   }
 
   @Post(':id/close')
@@ -134,7 +135,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409, 415)
   async close(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: CloseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
+    return caseWithEtag(reply, await this.cases.close(actor, id, dto.reason), actor);
   }
 
   @Post(':id/reopen')
@@ -143,7 +144,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto })
   @ApiProblems(400, 403, 404, 409)
   async reopen(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return withEtag(reply, await this.cases.reopen(actor, id), actor);
+    return caseWithEtag(reply, await this.cases.reopen(actor, id), actor);
   }
 
   @Post(':id/notes')
@@ -152,7 +153,7 @@ export class CasesController {
   @ApiCreatedResponse({ type: NoteResponseDto, description: 'The note' })
   @ApiProblems(400, 403, 404, 415, 422)
   addNote(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Body() dto: NoteDto) {
-    return this.cases.addNote(actor, id, dto.text).then(toNoteResponse);
+    return this.caseNotes.addNote(actor, id, dto.text).then(toNoteResponse);
   }
 
   @Get(':id/notes')
@@ -160,7 +161,7 @@ export class CasesController {
   @ApiPage(NoteResponseDto, 'One page of notes, newest first; pass nextCursor back as ?cursor= for the next')
   @ApiProblems(400, 404)
   async notes(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.cases.notes(actor, id, q);
+    const page = await this.caseNotes.notes(actor, id, q);
     return { items: page.items.map(toNoteResponse), nextCursor: page.nextCursor };
   }
 
@@ -170,7 +171,7 @@ export class CasesController {
   @ApiPage(TimelineEntryDto)
   @ApiProblems(400, 404)
   async timeline(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string, @Query() q: PageQueryDto) {
-    const page = await this.cases.timeline(actor, id, q);
+    const page = await this.caseNotes.timeline(actor, id, q);
     return { items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor };
   }
 
@@ -180,7 +181,7 @@ export class CasesController {
   @ApiOkResponse({ type: DuplicatesDto })
   @ApiProblems(400, 404)
   async duplicates(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: string) {
-    const found = await this.cases.duplicates(actor, id);
+    const found = await this.caseDuplicates.duplicates(actor, id);
     return toDuplicates(found, actor);
   }
 

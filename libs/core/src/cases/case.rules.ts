@@ -1,4 +1,4 @@
-import type { FieldMap, DefineRules } from '@passerelle/common';
+import { type Actor, type DefineRules, DomainError } from '@passerelle/common';
 import { CASE_SECTIONS } from './case-vocabulary.js';
 
 /**
@@ -8,32 +8,8 @@ import { CASE_SECTIONS } from './case-vocabulary.js';
  */
 export const CASE_FIELDS_READ = [...CASE_SECTIONS, 'record'] as const;
 export type CaseField = (typeof CASE_FIELDS_READ)[number];
-/** Every list and single read of cases is scoped by the rules granting this field. */
+/** Every list and single read of cases is scoped by the rules granting this field (their SQL: CASE_FIELDS, cases.repository.ts). */
 export const CASE_SCOPE_FIELD: CaseField = 'identity';
-
-/**
- * The SQL of the fields the rules test. A case is shared with an organization while a referral to
- * it is pending or accepted and an active referral consent covers it: the `case_shares` table
- * holds exactly those, kept by triggers (DESIGN §2; migration 1796110000000), so the shared view
- * is one index probe a case (`case_shares_case_idx`). With the shared sections too
- * (`"<organizationId>:<section>"` of a live share), so the rules of one field (`record`, a
- * section) read in SQL. The case list's shared branch starts from the table instead (its
- * (organization, registered_at) index), joined, under the same rules.
- */
-export const CASE_FIELDS: FieldMap = {
-  id: 'c.id',
-  owningOrganizationId: 'c.owning_organization_id',
-  siteId: 'c.site_id',
-  assignedTo: 'c.assigned_to',
-  // A scalar probe, not EXISTS: inside an OR, PostgreSQL may plan an EXISTS as a hash of every
-  // share of the organization, built before the first row (6,653 shares: 1.7 ms of a 6.9 ms name
-  // search at 1,000,000 cases, growing with the shares); this stays one index probe a row.
-  sharedWith: { contains: (param: string) => `COALESCE((SELECT true FROM case_shares s WHERE s.case_id = c.id AND s.organization_id = ${param} LIMIT 1), false)` },
-  sharedSections: {
-    contains: (param: string) =>
-      `EXISTS (SELECT 1 FROM case_shares s CROSS JOIN LATERAL unnest(s.sections) x WHERE s.case_id = c.id AND s.organization_id::text || ':' || x = ${param})`,
-  },
-};
 
 /**
  * DESIGN §1–2: caseworkers work on their organization's cases registered at one of their sites
@@ -44,6 +20,17 @@ export const CASE_FIELDS: FieldMap = {
  * read the case's identity and the sections that referral lists (`sharedSections` holds
  * `"<organizationId>:<section>"` of every live share), nothing else, and may not act on it.
  * Analysts, auditors, org and platform admins get no case rule at all: every case is a 404 to them.
+ *
+ * Who may do what, in one place:
+ * - register (create) a case: caseworkers and managers, for their organization, at an active site
+ *   of their organization; a caseworker only at one of their own sites, a manager at any
+ *   (`assertMayRegisterAt`, 403);
+ * - read a case: the rules below (a case outside them is a 404); its `record` (notes, timeline,
+ *   consents, screenings, duplicates): the owning organization's readers, never a shared view (403);
+ * - update a case, add a note, record or withdraw a consent, record a screening: `update`;
+ *   the `sensitive` section may be written only by who may read it;
+ * - assign, close, reopen: managers (`assign`, `close`, `reopen`); when a case may close or reopen
+ *   is case-status.ts (409), what blocks closing is CaseCloseChecks (409 CASE_NOT_CLOSABLE).
  */
 export const caseRules: DefineRules = ({ can }, u) => {
   const own = { owningOrganizationId: u.organizationId };
@@ -65,3 +52,13 @@ export const caseRules: DefineRules = ({ can }, u) => {
     }
   }
 };
+
+/**
+ * DESIGN §2: managers register cases at any site of their organization, caseworkers only at their
+ * own sites (403). The site's being active and of the actor's organization is checked before.
+ */
+export function assertMayRegisterAt(actor: Pick<Actor, 'roles' | 'siteIds'>, siteId: string): void {
+  if (!actor.roles.includes('manager') && !actor.siteIds.includes(siteId)) {
+    throw new DomainError('FORBIDDEN', 'You may register cases only at your own sites');
+  }
+}
