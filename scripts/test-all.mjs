@@ -75,6 +75,7 @@ const [tscRoot, tscWeb] = await Promise.all([
 step('type check (API, libs, tests)', tscRoot);
 step('type check (apps/web)', tscWeb);
 step('import rules (dependency-cruiser)', await run('import rules (dependency-cruiser)', [bin('dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'apps', 'libs', 'migrations']));
+step('no SQL outside repositories (scripts/check-sql.mjs)', await run('no SQL outside repositories', [join(ROOT, 'scripts/check-sql.mjs')]));
 
 // 2. jest, its own summary on the terminal and the JSON report beside.
 const jestJson = join(OUT, 'jest.json');

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiParam, type ApiParamOptions } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { type AppConfig, DomainError, validationFailed } from '@passerelle/common';
 import type { Session } from '@passerelle/core';
 

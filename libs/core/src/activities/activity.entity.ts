@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Created } from '@passerelle/common';
 import type { Sex } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import { Site } from '../sites/index.js';
@@ -16,7 +17,7 @@ import type { ActivityType, AgeGroup } from './activity.types.js';
 @Check('activities_type_check', `type IN ('information_session', 'awareness_campaign', 'reception', 'listening_session', 'orientation', 'other')`)
 @Check('activities_topic_check', `char_length(topic) BETWEEN 1 AND 500`)
 @Check('activities_facilitators_check', `cardinality(facilitating_organization_ids) >= 1`)
-export class Activity {
+export class Activity extends Created {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'activities_pkey' }) id: string;
   @Column('uuid') owningOrganizationId: string;
   @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
@@ -33,8 +34,6 @@ export class Activity {
   @Column('uuid', { array: true }) facilitatingOrganizationIds: string[];
   @OneToMany(() => ActivityParticipant, (p) => p.activity)
   participants?: Relation<ActivityParticipant[]>;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
 }
 
 /**

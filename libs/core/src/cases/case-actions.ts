@@ -1,4 +1,4 @@
-import { type Actor, canOn } from '@passerelle/common';
+import { type Actor, canOn, holdsCapability } from '@passerelle/common';
 import type { Case } from './case.entity.js';
 import { caseTransitionAllowed } from './case-status.js';
 
@@ -54,8 +54,8 @@ export function caseActions(actor: Actor, c: CaseActionSubject): CaseActionName[
     consent: edit,
     screen: update,
     refer: open && update && actor.ability.can('create', 'Referral'),
-    letter: open && update && actor.capabilities.includes('indulgence_letter') && actor.ability.can('create', 'Letter'),
-    return: open && actor.capabilities.includes('return') && canOn(actor, 'create', 'Return', { owningOrganizationId: c.owningOrganizationId, caseSiteId: c.siteId, caseAssignedTo: c.assignedTo }),
+    letter: open && update && holdsCapability(actor, 'indulgence_letter') && actor.ability.can('create', 'Letter'),
+    return: open && holdsCapability(actor, 'return') && canOn(actor, 'create', 'Return', { owningOrganizationId: c.owningOrganizationId, caseSiteId: c.siteId, caseAssignedTo: c.assignedTo }),
     readSensitive: can('read', 'sensitive'),
   };
   return CASE_ACTIONS.filter((a) => out[a]);

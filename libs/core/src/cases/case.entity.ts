@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Stamped } from '@passerelle/common';
 import { Organization } from '../organizations/index.js';
 import { Site } from '../sites/index.js';
 import { User } from '../users/index.js';
@@ -75,7 +76,7 @@ export const caseAssigneeSql = (alias: string) => `(SELECT assigned_to FROM case
   'cases_anonymized_check',
   `anonymized_at IS NULL OR (status = 'closed' AND given_name = '' AND family_name = '' AND other_names = '{}' AND date_of_birth IS NULL AND languages = '{}' AND contact = '{}'::jsonb AND documents = '[]'::jsonb AND household_id IS NULL AND sensitive_ciphertext IS NULL)`,
 )
-export class Case {
+export class Case extends Stamped {
   @PrimaryColumn('uuid') id: string;
   @Column('text') caseNumber: string;
   @Column('uuid') owningOrganizationId: string;
@@ -127,10 +128,6 @@ export class Case {
   @Column('bytea', { nullable: true, select: false }) sensitiveCiphertext: Buffer | null;
   @Column('text', { nullable: true, select: false }) sensitiveKeyId: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @Column('uuid', { nullable: true }) updatedBy: string | null;
 
   /**
    * Live shares (DESIGN §2), read with the case so the CASL rules can judge it: the organizations

@@ -69,6 +69,16 @@ export class CasesRepository {
   }
 
   /**
+   * The case of a record already loaded under the rules (a return, a stay…), row-locked with
+   * no second visibility check, and what a departure checks of it. Consent withdrawal, screenings
+   * and closing take the same lock, so they wait for each other.
+   */
+  async lockById(em: EntityManager, id: string): Promise<Pick<Case, 'id' | 'status' | 'vulnerabilityFlags'>> {
+    const [row] = await em.query(`SELECT id, status, vulnerability_flags FROM cases WHERE id = $1 FOR UPDATE`, [id]);
+    return { id: row.id, status: row.status, vulnerabilityFlags: row.vulnerability_flags };
+  }
+
+  /**
    * The cases the actor may read, to narrow to given ids (one case, a page of referrals, search
    * hits): the shared view probed per case. The list walks its scope by branch instead.
    */
@@ -87,7 +97,7 @@ export class CasesRepository {
    * the new version and `updatedAt` back on `c`. The ciphertext is written only when it was
    * (re)computed in this request (`sensitiveKeyId` set); untouched, it is left alone.
    */
-  async updateVersioned(em: EntityManager, c: Case, expected: number, byUserId: string | null): Promise<void> {
+  async persist(em: EntityManager, c: Case, expected: number, byUserId: string | null): Promise<void> {
     const set: Partial<Record<keyof Case, unknown>> = {};
     for (const k of UPDATABLE) set[k] = c[k];
     if (c.sensitiveKeyId !== undefined) Object.assign(set, { sensitiveCiphertext: c.sensitiveCiphertext, sensitiveKeyId: c.sensitiveKeyId });

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { type Actor, assertCan, canOn, Clock, DEFAULT_LIMIT, DomainError, FieldCipher, type Page, type PageRequest, staleVersion, validationFailed } from '@passerelle/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, assertCan, canOn, Clock, DEFAULT_LIMIT, DomainError, FieldCipher, type Page, type PageRequest, staleVersion, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff, SubjectKeys } from '../audit/index.js';
 import { JobRegistry } from '../jobs/index.js';
 import { allocateNumber } from '../numbering/index.js';
@@ -78,8 +78,7 @@ export class CasesService implements OnModuleInit {
       journey: input.journey ?? {},
       migrantCategory: input.migrantCategory ?? null,
       household: input.household ?? {},
-      createdBy: actor.userId,
-      updatedBy: actor.userId,
+      ...stampedBy(actor),
     });
     applyIdentity(c, input.identity, this.clock.now());
     applyVulnerabilities(c, input.vulnerabilities ?? [], actor, now);
@@ -141,7 +140,7 @@ export class CasesService implements OnModuleInit {
       if (patch.householdId !== undefined) c.householdId = patch.householdId;
       if (patch.vulnerabilities !== undefined) applyVulnerabilities(c, patch.vulnerabilities, actor, now);
       if (patch.sensitive !== undefined) this.applySensitive(c, patch.sensitive);
-      await this.repo.updateVersioned(em, c, expectedVersion, actor.userId);
+      await this.repo.persist(em, c, expectedVersion, actor.userId);
       await this.audit.record(em, actor, 'case.updated', caseTarget(c), { changes: diff(before, caseSnapshot(c, patch.sensitive !== undefined)) });
       return this.view(actor, c, em);
     });
@@ -158,7 +157,7 @@ export class CasesService implements OnModuleInit {
       }
       const before = caseSnapshot(c);
       c.assignedTo = user.id;
-      await this.repo.updateVersioned(em, c, c.version, actor.userId);
+      await this.repo.persist(em, c, c.version, actor.userId);
       await this.audit.record(em, actor, 'case.assigned', caseTarget(c), { changes: diff(before, caseSnapshot(c)) });
       return this.view(actor, c, em);
     });
@@ -173,7 +172,7 @@ export class CasesService implements OnModuleInit {
       if (blockers.length) throw new DomainError('CASE_NOT_CLOSABLE', `The case cannot be closed: ${blockers.join('; ')}`, { extra: { blockers } });
       const before = caseSnapshot(c);
       Object.assign(c, { status, closureReason: reason, closedAt: this.clock.now() });
-      await this.repo.updateVersioned(em, c, c.version, actor.userId);
+      await this.repo.persist(em, c, c.version, actor.userId);
       await this.audit.record(em, actor, 'case.closed', caseTarget(c), { changes: diff(before, caseSnapshot(c)) });
       return this.view(actor, c, em);
     });
@@ -186,7 +185,7 @@ export class CasesService implements OnModuleInit {
       assertNotAnonymized(c);
       const before = caseSnapshot(c);
       Object.assign(c, { status: nextCaseStatus(c.status, 'reopen'), closureReason: null, closedAt: null });
-      await this.repo.updateVersioned(em, c, c.version, actor.userId);
+      await this.repo.persist(em, c, c.version, actor.userId);
       await this.audit.record(em, actor, 'case.reopened', caseTarget(c), { changes: diff(before, caseSnapshot(c)) });
       return this.view(actor, c, em);
     });
@@ -202,20 +201,11 @@ export class CasesService implements OnModuleInit {
     return this.notesService.timeline(actor, id, page);
   }
 
-  /** A visible case, else 404; `lock`: row-locked (CasesRepository.lockVisible). */
-  getVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Case> {
-    return lock ? this.repo.lockVisible(em, actor, id) : this.repo.findVisible(em, actor, id);
-  }
-
   /** A visible case whose record (notes, timeline, consents, …) the actor may read: the owning org's, never a shared view (403). */
   async getRecord(em: EntityManager, actor: Actor, id: string): Promise<Case> {
     const c = await this.repo.findVisible(em, actor, id);
     assertCan(actor, 'read', 'Case', c, 'record');
     return c;
-  }
-
-  visible(em: EntityManager, actor: Actor): SelectQueryBuilder<Case> {
-    return this.repo.visible(em, actor);
   }
 
   /** The fields of `c` the actor may read, of `among` (all of them by default): one CASL check each. */

@@ -33,7 +33,7 @@ export class ConsentsRepository {
     return consent;
   }
 
-  save(em: EntityManager, consent: Consent): Promise<Consent> {
+  persist(em: EntityManager, consent: Consent): Promise<Consent> {
     return em.save(consent);
   }
 

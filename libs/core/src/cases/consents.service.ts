@@ -42,7 +42,7 @@ export class ConsentsService {
       const consent = await this.repo.lock(em, c.id, consentId);
       if (consent.withdrawnAt) throw new DomainError('INVALID_TRANSITION', 'The consent is already withdrawn');
       Object.assign(consent, { withdrawnAt: this.clock.now(), withdrawnBy: actor.userId, withdrawalReason: reason ?? null });
-      await this.repo.save(em, consent);
+      await this.repo.persist(em, consent);
       await this.audit.record(em, actor, 'consent.withdrawn', caseTarget(c), { details: { consentId: consent.id, purpose: consent.purpose } });
       return consent;
     });

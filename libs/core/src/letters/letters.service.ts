@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, APP_CONFIG, type AppConfig, assertCan, canOn, Clock, DomainError, type Page, type PageRequest, type SigningKey, SigningKeys, validationFailed } from '@passerelle/common';
+import { type Actor, APP_CONFIG, type AppConfig, assertCan, canOn, Clock, DomainError, type Page, type PageRequest, type SigningKey, SigningKeys, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { type Case, CasesRepository } from '../cases/index.js';
 import { nextNumber } from '../numbering/index.js';
@@ -108,8 +108,7 @@ export class LettersService {
         revokeReason: null,
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       await this.repo.insert(em, letter);
       await this.audit.record(em, actor, 'letter.issued', this.target(letter), { changes: diff(null, snapshot(letter)), details: { caseId: c.id, serialNumber } });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, DomainError, type Page, type PageRequest } from '@passerelle/common';
+import { type Actor, assertCan, DomainError, type Page, type PageRequest, stampedBy } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import type { Capability, OrganizationKind } from './capabilities.js';
 import { Organization } from './organization.entity.js';
@@ -28,7 +28,7 @@ export class OrganizationsService {
     assertCan(actor, 'create', 'Organization');
     return this.db.transaction(async (em) => {
       if (await this.repo.findByCode(em, input.code)) throw new DomainError('CODE_TAKEN', `Organization code ${input.code} is already in use`);
-      const org = em.create(Organization, { ...input, capabilities: [...new Set(input.capabilities)], createdBy: actor.userId, updatedBy: actor.userId });
+      const org = em.create(Organization, { ...input, capabilities: [...new Set(input.capabilities)], ...stampedBy(actor) });
       await em.save(org);
       await this.audit.record(em, actor, 'organization.created', { type: 'Organization', id: org.id, organizationId: org.id }, { changes: diff(null, snapshot(org)) });
       return org;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { CASE_SECTIONS } from '../cases/index.js';
 import type { Case } from '../cases/index.js';
@@ -93,8 +93,7 @@ export class ReferralsService {
         respondBy: respondBy(now, input.urgency),
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       await this.repo.insert(em, referral);
       await this.audit.record(em, actor, 'referral.created', this.target(referral), { changes: diff(null, snapshot(referral)), details: { caseId: c.id } });
@@ -103,20 +102,20 @@ export class ReferralsService {
   }
 
   accept(actor: Actor, id: string): Promise<ReferralView> {
-    return this.transition(actor, id, 'accept', (r, now) => Object.assign(r, { respondedAt: now, respondedBy: actor.userId }));
+    return this.act(actor, id, 'accept', (r, now) => Object.assign(r, { respondedAt: now, respondedBy: actor.userId }));
   }
 
   decline(actor: Actor, id: string, reason: string): Promise<ReferralView> {
-    return this.transition(actor, id, 'decline', (r, now) => Object.assign(r, { respondedAt: now, respondedBy: actor.userId, declineReason: reason }));
+    return this.act(actor, id, 'decline', (r, now) => Object.assign(r, { respondedAt: now, respondedBy: actor.userId, declineReason: reason }));
   }
 
   cancel(actor: Actor, id: string, reason: string): Promise<ReferralView> {
-    return this.transition(actor, id, 'cancel', (r, now) => Object.assign(r, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: reason }));
+    return this.act(actor, id, 'cancel', (r, now) => Object.assign(r, { cancelledAt: now, cancelledBy: actor.userId, cancelReason: reason }));
   }
 
   /** Completion records the outcome and the services delivered, in the same transaction. */
   complete(actor: Actor, id: string, input: CompleteReferralInput): Promise<ReferralView> {
-    return this.transition(actor, id, 'complete', async (r, now, em) => {
+    return this.act(actor, id, 'complete', async (r, now, em) => {
       Object.assign(r, { completedAt: now, completedBy: actor.userId, outcome: input.outcome });
       for (const s of input.servicesProvided ?? []) await this.services.recordUnder(em, actor, r, s);
     });
@@ -160,7 +159,7 @@ export class ReferralsService {
    * Load (404) → ability (403) → transition table (409) → write → audit (CONVENTIONS §2). The
    * row lock makes two concurrent answers queue: the second sees the new status and gets 409.
    */
-  private transition(actor: Actor, id: string, action: ReferralAction, apply: (r: Referral, now: Date, em: EntityManager) => unknown): Promise<ReferralView> {
+  private act(actor: Actor, id: string, action: ReferralAction, apply: (r: Referral, now: Date, em: EntityManager) => unknown): Promise<ReferralView> {
     return this.db.transaction(async (em) => {
       const r = await this.repo.findVisible(em, actor, id, true);
       assertCan(actor, action, 'Referral', r);

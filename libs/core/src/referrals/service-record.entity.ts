@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, VirtualColumn } from 'typeorm';
+import { Created } from '@passerelle/common';
 import { Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import { Organization } from '../organizations/index.js';
 import type { Capability } from '../organizations/index.js';
@@ -9,7 +10,7 @@ import { Referral } from './referral.entity.js';
 @Index('service_records_case_idx', ['caseId', 'createdAt'])
 @Index('service_records_provider_idx', ['providingOrganizationId', 'createdAt', 'id'])
 @Index('service_records_referral_idx', ['referralId'])
-export class ServiceRecord {
+export class ServiceRecord extends Created {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') caseId: string;
   @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
@@ -27,8 +28,6 @@ export class ServiceRecord {
   @Column('text') serviceType: Capability;
   @Column('date') date: string;
   @Column('text', { nullable: true }) description: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
 
   @VirtualColumn({ query: caseSiteSql }) caseSiteId: string;
   @VirtualColumn({ query: caseAssigneeSql }) caseAssignedTo: string | null;

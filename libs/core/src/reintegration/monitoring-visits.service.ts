@@ -37,7 +37,7 @@ export class MonitoringVisitsService {
   record(actor: Actor, planId: string, input: VisitInput): Promise<ReintegrationVisit> {
     let visit!: ReintegrationVisit;
     return this.writer
-      .write(actor, planId, 'recordVisit', async (em, plan) => {
+      .act(actor, planId, 'recordVisit', async (em, plan) => {
         nextPlanStatus(plan.status, 'visit');
         if (input.visitDate > maliToday(this.clock.now())) throw validationFailed([{ field: 'visitDate', message: 'must not be in the future' }]);
         const scheme = input.schemeId ? await this.schemes.usable(em, actor, input.schemeId) : await this.schemes.latest(em, actor);

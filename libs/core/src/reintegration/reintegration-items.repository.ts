@@ -47,7 +47,7 @@ export class ReintegrationItemsRepository {
   }
 
   /** Writes the item's writable columns, stamped by `by`. */
-  async update(em: EntityManager, item: ReintegrationItem, by: string | null): Promise<void> {
+  async persist(em: EntityManager, item: ReintegrationItem, by: string | null): Promise<void> {
     item.updatedBy = by;
     await em.update(ReintegrationItem, { id: item.id }, { ...Object.fromEntries(ITEM_WRITABLE.map((k) => [k, item[k]])), updatedBy: by });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, Clock, stampedBy, validationFailed } from '@passerelle/common';
 import { diff } from '../audit/index.js';
 import { itemSnapshot, maliToday } from './plan-snapshots.js';
 import { type ItemAction, nextItemStatus, nextPlanStatus } from './plan-status.js';
@@ -28,7 +28,7 @@ export class ReintegrationItemsService {
   add(actor: Actor, planId: string, input: ItemInput): Promise<ItemChange> {
     let item!: ReintegrationItem;
     return this.writer
-      .write(actor, planId, 'update', async (em, plan) => {
+      .act(actor, planId, 'update', async (em, plan) => {
         nextPlanStatus(plan.status, 'edit');
         const fields = await this.itemFields(em, input, null);
         const now = this.clock.now();
@@ -46,8 +46,7 @@ export class ReintegrationItemsService {
           cancelReason: null,
           createdAt: now,
           updatedAt: now,
-          createdBy: actor.userId,
-          updatedBy: actor.userId,
+          ...stampedBy(actor),
         });
         await this.items.insert(em, item);
         plan.totalBudgetXof = await this.items.totalBudget(em, plan.id);
@@ -100,7 +99,7 @@ export class ReintegrationItemsService {
     change: (em: EntityManager, plan: ReintegrationPlan, item: ReintegrationItem) => Promise<{ action: string; changes: ReturnType<typeof diff> }>,
   ): Promise<ItemChange> {
     return this.writer
-      .write(actor, planId, action === 'edit' ? 'update' : action === 'deliver' ? 'deliver' : 'update', async (em, plan) => {
+      .act(actor, planId, action === 'edit' ? 'update' : action === 'deliver' ? 'deliver' : 'update', async (em, plan) => {
         const item = await this.items.lockOfPlan(em, plan.id, itemId);
         // Editing is for drafts; delivering is for approved plans; cancelling is either.
         if (action === 'edit' || (action === 'cancel' && plan.status === 'draft')) {
@@ -112,7 +111,7 @@ export class ReintegrationItemsService {
           plan.status = next;
         }
         const done = await change(em, plan, item);
-        await this.items.update(em, item, actor.userId);
+        await this.items.persist(em, item, actor.userId);
         plan.totalBudgetXof = await this.items.totalBudget(em, plan.id);
         return { ...done, details: { itemId: item.id } };
       })

@@ -32,14 +32,14 @@ export class ReintegrationPlanWriter {
     private readonly audit: AuditWriter,
   ) {}
 
-  write(actor: Actor, id: string, action: string, change: (em: EntityManager, plan: ReintegrationPlan) => Promise<PlanChange>): Promise<PlanView> {
+  act(actor: Actor, id: string, action: string, change: (em: EntityManager, plan: ReintegrationPlan) => Promise<PlanChange>): Promise<PlanView> {
     requireReintegrationCapability(actor);
     return this.db.transaction(async (em) => {
       // Row lock: concurrent actions on one plan queue; the second sees the first's result (409).
       const plan = await this.plans.lockVisible(em, actor, id);
       assertCan(actor, action, 'ReintegrationPlan', plan);
       const done = await change(em, plan);
-      if (!done.keepVersion) await this.plans.update(em, plan, actor.userId);
+      if (!done.keepVersion) await this.plans.persist(em, plan, actor.userId);
       await this.audit.record(em, actor, done.action, planTarget(plan), { changes: done.changes ?? null, details: { caseId: plan.caseId, ...(done.details ?? {}) } });
       return this.view(em, plan);
     });

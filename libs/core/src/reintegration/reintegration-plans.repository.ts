@@ -93,7 +93,7 @@ export class ReintegrationPlansRepository {
   }
 
   /** Writes the plan's writable columns and its total, version + 1 (under the row lock taken by `lockVisible`). */
-  async update(em: EntityManager, plan: ReintegrationPlan, by: string | null): Promise<void> {
+  async persist(em: EntityManager, plan: ReintegrationPlan, by: string | null): Promise<void> {
     const set: Record<string, unknown> = Object.fromEntries(PLAN_WRITABLE.map((k) => [k, plan[k]]));
     const { version, updatedAt } = await updateVersioned(em, ReintegrationPlan, { id: plan.id, what: 'plan' }, { ...set, totalBudgetXof: plan.totalBudgetXof }, by);
     Object.assign(plan, { version, updatedAt, updatedBy: by });

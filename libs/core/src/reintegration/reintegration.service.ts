@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, staleVersion } from '@passerelle/common';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, staleVersion, stampedBy } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { type Case, CasesRepository, ConsentsService } from '../cases/index.js';
 import { hasArrivedReturnTo } from '../returns/index.js';
@@ -62,8 +62,7 @@ export class ReintegrationService {
         version: 1,
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       await this.plans.insert(em, plan);
       await this.audit.record(em, actor, 'reintegration_plan.created', planTarget(plan), { changes: diff(null, snapshot(plan), MASKED), details: { caseId: c.id } });
@@ -93,7 +92,7 @@ export class ReintegrationService {
 
   /** PATCH with If-Match: the summary of a draft plan. */
   update(actor: Actor, id: string, expectedVersion: number, patch: UpdatePlanInput): Promise<PlanView> {
-    return this.writer.write(actor, id, 'update', async (em, plan) => {
+    return this.writer.act(actor, id, 'update', async (em, plan) => {
       if (plan.version !== expectedVersion) throw staleVersion('plan', plan.version);
       nextPlanStatus(plan.status, 'edit');
       const before = snapshot(plan);
@@ -108,7 +107,7 @@ export class ReintegrationService {
    * with the plan now: above it, two managers must approve.
    */
   submit(actor: Actor, id: string): Promise<PlanView> {
-    return this.writer.write(actor, id, 'submit', async (em, plan) => {
+    return this.writer.act(actor, id, 'submit', async (em, plan) => {
       const status = nextPlanStatus(plan.status, 'submit');
       if ((await this.plans.caseStatus(em, plan.caseId)) !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to submit its plan');
       const planned = await this.items.countPlanned(em, plan.id);
@@ -136,7 +135,7 @@ export class ReintegrationService {
    * the submitter nor the first approver (403 SELF_APPROVAL_FORBIDDEN).
    */
   approve(actor: Actor, id: string): Promise<PlanView> {
-    return this.writer.write(actor, id, 'approve', async (em, plan) => {
+    return this.writer.act(actor, id, 'approve', async (em, plan) => {
       assertMayDecide(actor, plan, 'approve');
       const status = nextPlanStatus(plan.status, 'approve', { approvalsRequired: plan.approvalsRequired ?? 1 });
       const before = snapshot(plan);
@@ -148,7 +147,7 @@ export class ReintegrationService {
   }
 
   reject(actor: Actor, id: string, reason: string): Promise<PlanView> {
-    return this.writer.write(actor, id, 'reject', async (em, plan) => {
+    return this.writer.act(actor, id, 'reject', async (em, plan) => {
       assertMayDecide(actor, plan, 'reject');
       const status = nextPlanStatus(plan.status, 'reject');
       const before = snapshot(plan);
@@ -159,7 +158,7 @@ export class ReintegrationService {
 
   /** Issue 10: completed once no item is still planned (each delivered or cancelled). */
   complete(actor: Actor, id: string): Promise<PlanView> {
-    return this.writer.write(actor, id, 'complete', async (em, plan) => {
+    return this.writer.act(actor, id, 'complete', async (em, plan) => {
       const status = nextPlanStatus(plan.status, 'complete');
       const planned = await this.items.countPlanned(em, plan.id);
       if (planned) throw new DomainError('CONFLICT', `${planned} item(s) still planned: deliver or cancel each before completing the plan`);

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Created } from '@passerelle/common';
 import { Organization } from '../organizations/index.js';
 import type { SchemeDefinition } from './scoring.js';
 
@@ -12,7 +13,7 @@ import type { SchemeDefinition } from './scoring.js';
 @Entity('scoring_schemes')
 @Index('scoring_schemes_name_version_key', { synchronize: false })
 @Index('scoring_schemes_owner_created_idx', ['organizationId', 'createdAt'])
-export class ScoringScheme {
+export class ScoringScheme extends Created {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'scoring_schemes_pkey' }) id: string;
   @Column('uuid', { nullable: true }) organizationId: string | null;
   @ManyToOne(() => Organization, { onDelete: 'RESTRICT' })
@@ -24,6 +25,4 @@ export class ScoringScheme {
   /** True only for IOM's own published table; every score carries it. */
   @Column('boolean') official: boolean;
   @Column('jsonb') definition: SchemeDefinition;
-  @Column('uuid', { nullable: true }) createdBy: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { Organization } from '../organizations/index.js';
@@ -68,8 +68,7 @@ export class MovementsService {
         cancelReason: null,
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       await this.repo.insert(em, m);
       for (const r of returns) await this.join(em, actor, m, r, 'movement.created', diff(null, snapshot(m)));
@@ -92,7 +91,7 @@ export class MovementsService {
       if (r.movementId !== m.id) throw new DomainError('NOT_FOUND', 'This return is not in this movement');
       const version = r.version;
       r.movementId = null;
-      await this.returns.update(em, r, actor.userId, this.clock.now(), version);
+      await this.returns.persist(em, r, actor.userId, this.clock.now(), version);
       await this.audit.record(em, actor, 'movement.return_removed', target(m), { details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
     });
   }
@@ -144,7 +143,7 @@ export class MovementsService {
       for (const r of returns) {
         const version = r.version;
         r.movementId = null;
-        await this.returns.update(em, r, actor.userId, this.clock.now(), version);
+        await this.returns.persist(em, r, actor.userId, this.clock.now(), version);
         await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
       }
       if (!returns.length) await this.audit.record(em, actor, 'movement.cancelled', target(m), { changes, details: { reference: m.reference } });
@@ -230,7 +229,7 @@ export class MovementsService {
   private async join(em: EntityManager, actor: Actor, m: Movement, r: Return, action: string, changes: ReturnType<typeof diff> | null = null): Promise<void> {
     const version = r.version;
     r.movementId = m.id;
-    await this.returns.update(em, r, actor.userId, this.clock.now(), version);
+    await this.returns.persist(em, r, actor.userId, this.clock.now(), version);
     await this.audit.record(em, actor, action, target(m), { changes, details: { caseId: r.caseId, returnId: r.id, reference: m.reference } });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, Clock, DomainError } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
-import { ConsentsService, ScreeningsService } from '../cases/index.js';
+import { CasesRepository, ConsentsService, ScreeningsService } from '../cases/index.js';
 import { LettersService } from '../letters/index.js';
 import { StaysService } from '../stays/index.js';
 import { returnSnapshot, returnTarget } from './return-audit.js';
@@ -33,6 +33,7 @@ export interface DepartureEffects {
 export class ReturnDeparturesService {
   constructor(
     private readonly repo: ReturnsRepository,
+    private readonly caseRepo: CasesRepository,
     private readonly consents: ConsentsService,
     private readonly screenings: ScreeningsService,
     private readonly stays: StaysService,
@@ -54,7 +55,7 @@ export class ReturnDeparturesService {
     const checked: Readiness[] = [];
     for (const r of ordered) {
       nextReturnStatus(r.status, 'depart');
-      const c = await this.repo.lockCase(em, r.caseId);
+      const c = await this.caseRepo.lockById(em, r.caseId);
       const screening = await this.screenings.latest(em, r.caseId);
       const missing = missingForDeparture({
         travelDocument: r.travelDocument,
@@ -87,7 +88,7 @@ export class ReturnDeparturesService {
       const before = returnSnapshot(r);
       const version = r.version;
       Object.assign(r, { status: nextReturnStatus(r.status, 'depart'), departedAt: now, departedBy: actor.userId });
-      await this.repo.update(em, r, actor.userId, this.clock.now(), version);
+      await this.repo.persist(em, r, actor.userId, this.clock.now(), version);
       const done = { stayId: stay?.id ?? null, letterId: letter?.id ?? null };
       effects.set(r.id, done);
       await this.audit.record(em, actor, 'return.departed', returnTarget(r), {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { type Actor, byTime, CursorCodec, DomainError, type FieldMap, type Page, type PageRequest, paginate, readableBy, updateVersioned, whereDayRange } from '@passerelle/common';
-import { type Case, caseAssigneeSql, caseSiteSql } from '../cases/index.js';
+import { caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import { Return } from './return.entity.js';
 import type { ReturnFilter } from './return.types.js';
 
@@ -116,17 +116,11 @@ export class ReturnsRepository {
    * Writes the return's columns and a new version, if its version is still `expected` (412
    * otherwise), and puts the new version and stamp on `r`.
    */
-  async update(em: EntityManager, r: Return, by: string | null, at: Date, expected: number): Promise<void> {
+  async persist(em: EntityManager, r: Return, by: string | null, at: Date, expected: number): Promise<void> {
     const set: Record<string, unknown> = {};
     for (const k of WRITABLE) set[k] = r[k];
     const { version } = await updateVersioned(em, Return, { id: r.id, what: 'return' }, { ...set, updatedAt: at }, by, expected);
     Object.assign(r, { version, updatedAt: at, updatedBy: by });
-  }
-
-  /** Locks the case row (consent withdrawal, screenings and close take it too) and reads what a departure checks. */
-  async lockCase(em: EntityManager, caseId: string): Promise<Pick<Case, 'id' | 'status' | 'vulnerabilityFlags'>> {
-    const [row] = await em.query(`SELECT id, status, vulnerability_flags FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
-    return { id: row.id, status: row.status, vulnerabilityFlags: row.vulnerability_flags };
   }
 
   inProgress(em: EntityManager, caseId: string): Promise<{ id: string; status: string } | null> {

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, staleVersion, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, staleVersion, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { type Case, CaseCloseChecks, CasesRepository, CasesService, ConsentsService, ScreeningsService } from '../cases/index.js';
 import { returnSnapshot as snapshot, returnTarget as target } from './return-audit.js';
@@ -84,8 +84,7 @@ export class ReturnsService implements OnModuleInit {
         version: 1,
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       checkLegs(r.legs);
       await this.repo.insert(em, r);
@@ -119,7 +118,7 @@ export class ReturnsService implements OnModuleInit {
       checkLegs(r.legs);
       const changes = diff(before, snapshot(r));
       if (!Object.keys(changes).length) return r; // nothing changed: no new version, no event
-      await this.repo.update(em, r, actor.userId, this.clock.now(), expectedVersion);
+      await this.repo.persist(em, r, actor.userId, this.clock.now(), expectedVersion);
       await this.audit.record(em, actor, 'return.updated', target(r), { changes, details: { caseId: r.caseId } });
       return r;
     });
@@ -128,7 +127,7 @@ export class ReturnsService implements OnModuleInit {
   /** DESIGN §6: the latest screening says eligible (409 NOT_ELIGIBLE) and a return consent is active (409 CONSENT_REQUIRED). */
   submit(actor: Actor, id: string, expected?: number): Promise<Return> {
     return this.act(actor, id, 'submit', expected, async (em, r, now) => {
-      await this.repo.lockCase(em, r.caseId);
+      await this.caseRepo.lockById(em, r.caseId);
       await this.assertEligible(em, r.caseId);
       await this.assertConsent(em, r.caseId, 'submit');
       Object.assign(r, { submittedBy: actor.userId, submittedAt: now });
@@ -142,7 +141,7 @@ export class ReturnsService implements OnModuleInit {
    */
   approve(actor: Actor, id: string, expected?: number): Promise<Return> {
     return this.act(actor, id, 'approve', expected, async (em, r, now) => {
-      await this.repo.lockCase(em, r.caseId);
+      await this.caseRepo.lockById(em, r.caseId);
       await this.assertEligible(em, r.caseId);
       await this.assertConsent(em, r.caseId, 'approve');
       Object.assign(r, { decidedBy: actor.userId, decidedAt: now });
@@ -235,7 +234,7 @@ export class ReturnsService implements OnModuleInit {
       const version = r.version;
       const left = r.movementId === null && before.movementId !== null ? { movementId: before.movementId } : {};
       r.status = status;
-      await this.repo.update(em, r, actor.userId, this.clock.now(), version);
+      await this.repo.persist(em, r, actor.userId, this.clock.now(), version);
       await this.audit.record(em, actor, `return.${status}`, target(r), { changes: diff(before, snapshot(r)), details: { caseId: r.caseId, ...left } });
       return r;
     });

@@ -67,7 +67,7 @@ export class SitesRepository {
     return row.n;
   }
 
-  save(em: EntityManager, site: Site): Promise<Site> {
+  persist(em: EntityManager, site: Site): Promise<Site> {
     return em.save(site);
   }
 

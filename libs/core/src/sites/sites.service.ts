@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, DomainError, type FieldError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, DomainError, type FieldError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import type { Capability } from '../organizations/index.js';
 import { Organization } from '../organizations/index.js';
@@ -56,9 +56,9 @@ export class SitesService {
 
   async createIn(em: EntityManager, actor: Actor, org: Organization, input: CreateSiteInput): Promise<Site> {
     assertCan(actor, 'create', 'Site', { organizationId: org.id });
-    const site = em.create(Site, { organizationId: org.id, createdBy: actor.userId, updatedBy: actor.userId, active: true });
+    const site = em.create(Site, { organizationId: org.id, ...stampedBy(actor), active: true });
     await this.apply(em, org, site, input);
-    await this.repo.save(em, site);
+    await this.repo.persist(em, site);
     await this.audit.record(em, actor, 'site.created', { type: 'Site', id: site.id, organizationId: org.id }, { changes: diff(null, snapshot(site)) });
     return site;
   }
@@ -81,7 +81,7 @@ export class SitesService {
       if (patch.active !== undefined) site.active = patch.active;
       if (patch.bedCapacity !== undefined || patch.kind !== undefined || patch.active !== undefined) await this.keepBedsForOccupants(em, site);
       site.updatedBy = actor.userId;
-      await this.repo.save(em, site);
+      await this.repo.persist(em, site);
       await this.audit.record(em, actor, 'site.updated', { type: 'Site', id: site.id, organizationId: site.organizationId }, { changes: diff(before, snapshot(site)) });
       return site;
     });

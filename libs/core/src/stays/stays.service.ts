@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { CaseCloseChecks } from '../cases/index.js';
 import type { Case } from '../cases/index.js';
@@ -79,8 +79,7 @@ export class StaysService implements OnModuleInit {
         checkedOutBy: null,
         createdAt: now,
         updatedAt: now,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       stay.caseNumber = c.caseNumber;
       await this.audit.record(em, actor, 'stay.checked_in', this.target(stay), { changes: diff(null, snapshot(stay)), details: { caseId: c.id } });

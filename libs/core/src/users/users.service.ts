@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type Actor, assertCan, DomainError, type FieldError, type Page, type PageRequest, validationFailed } from '@passerelle/common';
+import { type Actor, assertCan, DomainError, type FieldError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { OrganizationsRepository } from '../organizations/index.js';
 import { hashPassword } from './password-hasher.js';
@@ -61,8 +61,7 @@ export class UsersService {
         roles,
         siteIds,
         active: true,
-        createdBy: actor.userId,
-        updatedBy: actor.userId,
+        ...stampedBy(actor),
       });
       await em.save(user);
       await this.audit.record(em, actor, 'user.created', { type: 'User', id: user.id, organizationId: org.id }, { changes: { ...diff(null, snapshot(user)), password: { new: '***' } } });
