@@ -12,3 +12,4 @@ export * from './entity-types.js';
 export * from './audit-events.repository.js';
 export * from './audit-seals.repository.js';
 export * from './subject-keys.repository.js';
+export * from './timeline.repository.js';

@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { byTime, CursorCodec, type Page, type PageRequest, paginate } from '@passerelle/common';
+import { type TimelineRow, timelinePage } from '../audit/index.js';
 import { CaseNote } from './case-note.entity.js';
-
-/** A row of a case's timeline as read from its audit trail (see `timeline`). */
-export interface TimelineRow {
-  seq: string;
-  at: Date;
-  type: string;
-  actorUserId: string | null;
-  details: Record<string, unknown> | null;
-  changes: Record<string, unknown> | null;
-}
 
 /** The SQL of a case file's notes and timeline. Takes `em` first and never opens a transaction. */
 @Injectable()
@@ -33,15 +24,8 @@ export class CaseNotesRepository {
    * referrals and services (which name it in details). Raw: personal values still sealed.
    */
   timeline(em: EntityManager, caseId: string, page: PageRequest): Promise<Page<TimelineRow>> {
-    const qb = em
-      .createQueryBuilder()
-      .select(['e.seq AS seq', 'e.at AS at', 'e.action AS type', 'e.actor_user_id AS "actorUserId"', 'e.details AS details', 'e.changes AS changes'])
-      .from('audit_events', 'e')
-      // The case's own events, and those of its referrals and services (which name it in details).
-      .where(`((e.entity_type = 'Case' AND e.entity_id = :id) OR (e.details ? 'caseId' AND e.details ->> 'caseId' = :idText)) AND e.action NOT LIKE '%viewed'`, {
-        id: caseId,
-        idText: caseId,
-      });
-    return paginate<TimelineRow>(qb, page, { list: `timeline:${caseId}`, columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'ASC', keyOf: (e) => [String(e.seq)] }, this.cursors, { raw: true });
+    // The case's own events, and those of its referrals and services (which name it in details).
+    const where = `(e.entity_type = 'Case' AND e.entity_id = :id) OR (e.details ? 'caseId' AND e.details ->> 'caseId' = :idText)`;
+    return timelinePage(em, this.cursors, { list: `timeline:${caseId}`, where, params: { id: caseId, idText: caseId } }, page);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { type Actor, byTime, CursorCodec, DomainError, type FieldMap, type Page, type PageRequest, paginate, readableBy, updateVersioned, whereDayRange } from '@passerelle/common';
+import { type TimelineRow, timelinePage } from '../audit/index.js';
 import { caseAssigneeSql, caseSiteSql } from '../cases/index.js';
 import type { PlanStatus } from './plan-status.js';
 import { ReintegrationPlan } from './reintegration.entity.js';
@@ -20,14 +21,7 @@ export const PLAN_WRITABLE: (keyof ReintegrationPlan)[] = [
   'secondApprovedBy', 'rejectedAt', 'rejectedBy', 'rejectionReason', 'startedAt', 'completedAt', 'completedBy',
 ];
 
-export interface PlanTimelineRow {
-  seq: string;
-  at: Date;
-  type: string;
-  actorUserId: string | null;
-  details: Record<string, unknown> | null;
-  changes: Record<string, unknown> | null;
-}
+export type PlanTimelineRow = TimelineRow;
 
 /**
  * The SQL of reintegration plans: the plans an actor may read (the CASL rules as SQL), one plan
@@ -101,12 +95,7 @@ export class ReintegrationPlansRepository {
 
   /** Everything that happened to the plan, from the audit trail (reads left out), oldest first. */
   timeline(em: EntityManager, planId: string, page: PageRequest): Promise<Page<PlanTimelineRow>> {
-    const qb = em
-      .createQueryBuilder()
-      .select(['e.seq AS seq', 'e.at AS at', 'e.action AS type', 'e.actor_user_id AS "actorUserId"', 'e.details AS details', 'e.changes AS changes'])
-      .from('audit_events', 'e')
-      .where(`e.entity_type = 'ReintegrationPlan' AND e.entity_id = :id AND e.action NOT LIKE '%viewed'`, { id: planId });
-    return paginate<PlanTimelineRow>(qb, page, { list: `plan-timeline:${planId}`, columns: [{ expr: 'e.seq', cast: 'numeric' }], direction: 'ASC', keyOf: (e) => [String(e.seq)] }, this.cursors, { raw: true });
+    return timelinePage(em, this.cursors, { list: `plan-timeline:${planId}`, where: `e.entity_type = 'ReintegrationPlan' AND e.entity_id = :id`, params: { id: planId } }, page);
   }
 
   private async one(qb: SelectQueryBuilder<ReintegrationPlan>): Promise<ReintegrationPlan> {
