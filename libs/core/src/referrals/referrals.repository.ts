@@ -47,13 +47,20 @@ export class ReferralsRepository {
     return readableBy(em, actor, Referral, 'Referral', 'r', REFERRAL_FIELDS);
   }
 
-  /** A visible referral, else 404; `lock`: row-locked, so of two concurrent answers the second waits. */
-  async findVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Referral> {
-    const qb = this.visible(em, actor).andWhere('r.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write');
-    const r = await qb.getOne();
-    if (!r) throw new DomainError('NOT_FOUND', 'Referral not found');
-    return r;
+  /** A visible referral, else 404 (also when it exists elsewhere: no existence leak). */
+  findVisible(em: EntityManager, actor: Actor, id: string): Promise<Referral> {
+    return this.one(this.visible(em, actor).andWhere('r.id = :id', { id }));
+  }
+
+  /** A visible referral, row-locked until the transaction `em` ends (else 404): two changes to it run one after the other. */
+  lockVisible(em: EntityManager, actor: Actor, id: string): Promise<Referral> {
+    return this.one(this.visible(em, actor).andWhere('r.id = :id', { id }).setLock('pessimistic_write'));
+  }
+
+  private async one(qb: SelectQueryBuilder<Referral>): Promise<Referral> {
+    const found = await qb.getOne();
+    if (!found) throw new DomainError('NOT_FOUND', 'Referral not found');
+    return found;
   }
 
   /** The referral as the actor reads it now (its virtual columns recomputed); it must be there. */

@@ -161,7 +161,7 @@ export class ReferralsService {
    */
   private act(actor: Actor, id: string, action: ReferralAction, apply: (r: Referral, now: Date, em: EntityManager) => unknown): Promise<ReferralView> {
     return this.db.transaction(async (em) => {
-      const r = await this.repo.findVisible(em, actor, id, true);
+      const r = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, action, 'Referral', r);
       const before = snapshot(r);
       const now = this.clock.now();

@@ -35,13 +35,20 @@ export class SitesRepository {
     return paginate(qb, page, { list: 'sites', columns: [{ expr: 's.name', cast: 'text' }, { expr: 's.id', cast: 'uuid' }], direction: 'ASC', keyOf: (s) => [s.name, s.id] }, this.cursors);
   }
 
-  /** A visible site, else 404; `lock`: row-locked until the transaction ends. */
-  async findVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Site> {
-    const qb = this.visible(em, actor).andWhere('s.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write');
-    const site = await qb.getOne();
-    if (!site) throw new DomainError('NOT_FOUND', 'Site not found');
-    return site;
+  /** A visible site, else 404 (also when it exists elsewhere: no existence leak). */
+  findVisible(em: EntityManager, actor: Actor, id: string): Promise<Site> {
+    return this.one(this.visible(em, actor).andWhere('s.id = :id', { id }));
+  }
+
+  /** A visible site, row-locked until the transaction `em` ends (else 404): two changes to it run one after the other. */
+  lockVisible(em: EntityManager, actor: Actor, id: string): Promise<Site> {
+    return this.one(this.visible(em, actor).andWhere('s.id = :id', { id }).setLock('pessimistic_write'));
+  }
+
+  private async one(qb: SelectQueryBuilder<Site>): Promise<Site> {
+    const found = await qb.getOne();
+    if (!found) throw new DomainError('NOT_FOUND', 'Site not found');
+    return found;
   }
 
   /** A site by id, unscoped (sites are public: the directory), or null. */

@@ -67,13 +67,13 @@ export class SitesService {
     return this.repo.list(this.db.manager, actor, filter, page);
   }
 
-  get(actor: Actor, id: string, em: EntityManager = this.db.manager, lock = false): Promise<Site> {
-    return this.repo.findVisible(em, actor, id, lock);
+  get(actor: Actor, id: string, em: EntityManager = this.db.manager): Promise<Site> {
+    return this.repo.findVisible(em, actor, id);
   }
 
   update(actor: Actor, id: string, patch: UpdateSiteInput): Promise<Site> {
     return this.db.transaction(async (em) => {
-      const site = await this.get(actor, id, em, true);
+      const site = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, 'update', 'Site', site);
       const before = snapshot(site);
       const org = await em.findOneByOrFail(Organization, { id: site.organizationId });

@@ -38,13 +38,20 @@ export class StaysRepository {
     return readableBy(em, actor, Stay, 'Stay', 'st', STAY_FIELDS);
   }
 
-  /** A visible stay, else 404; `lock`: row-locked (check-out and extension decisions queue on it). */
-  async findVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<Stay> {
-    const qb = this.visible(em, actor).andWhere('st.id = :id', { id });
-    if (lock) qb.setLock('pessimistic_write');
-    const stay = await qb.getOne();
-    if (!stay) throw new DomainError('NOT_FOUND', 'Stay not found');
-    return stay;
+  /** A visible stay, else 404 (also when it exists elsewhere: no existence leak). */
+  findVisible(em: EntityManager, actor: Actor, id: string): Promise<Stay> {
+    return this.one(this.visible(em, actor).andWhere('st.id = :id', { id }));
+  }
+
+  /** A visible stay, row-locked until the transaction `em` ends (else 404): two changes to it run one after the other. */
+  lockVisible(em: EntityManager, actor: Actor, id: string): Promise<Stay> {
+    return this.one(this.visible(em, actor).andWhere('st.id = :id', { id }).setLock('pessimistic_write'));
+  }
+
+  private async one(qb: SelectQueryBuilder<Stay>): Promise<Stay> {
+    const found = await qb.getOne();
+    if (!found) throw new DomainError('NOT_FOUND', 'Stay not found');
+    return found;
   }
 
   list(em: EntityManager, actor: Actor, filter: StayFilter, page: PageRequest): Promise<Page<Stay>> {

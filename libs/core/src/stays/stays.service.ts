@@ -96,7 +96,7 @@ export class StaysService implements OnModuleInit {
   /** Frees the bed; a pending extension request lapses with the stay. */
   checkOut(actor: Actor, id: string): Promise<StayView> {
     return this.db.transaction(async (em) => {
-      const stay = await this.repo.findVisible(em, actor, id, true);
+      const stay = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, 'checkOut', 'Stay', stay);
       await this.end(em, actor, stay, {});
       return this.viewOf(em, actor, stay);
@@ -139,7 +139,7 @@ export class StaysService implements OnModuleInit {
       throw validationFailed([{ field: 'days', message: `must be a whole number of days from ${EXTENSION_DAYS.min} to ${EXTENSION_DAYS.max}` }]);
     }
     return this.db.transaction(async (em) => {
-      const stay = await this.repo.findVisible(em, actor, stayId, true);
+      const stay = await this.repo.lockVisible(em, actor, stayId);
       assertCan(actor, 'create', 'StayExtension', { owningOrganizationId: stay.owningOrganizationId });
       nextStayStatus(stay.status, 'extend');
       if (await this.extensionsRepo.hasPending(em, actor, stay.id)) {
@@ -211,7 +211,7 @@ export class StaysService implements OnModuleInit {
    */
   private decide(actor: Actor, stayId: string, extensionId: string, action: Exclude<ExtensionAction, 'cancel'>, reason: string | null): Promise<StayView & { extension: StayExtension }> {
     return this.db.transaction(async (em) => {
-      const stay = await this.repo.findVisible(em, actor, stayId, true);
+      const stay = await this.repo.lockVisible(em, actor, stayId);
       const x = await this.extensionsRepo.lockVisible(em, actor, stay.id, extensionId);
       assertCan(actor, action, 'StayExtension', x);
       assertNotExtensionRequester(actor, x, action);
