@@ -96,7 +96,7 @@ export class ReferralsRepository {
   }
 
   /** Writes the status and what the transitions set (answer, completion, cancellation). */
-  async updateTransition(em: EntityManager, r: Referral, at: Date, by: string | null): Promise<void> {
+  async persist(em: EntityManager, r: Referral, at: Date, by: string | null): Promise<void> {
     await em.update(Referral, { id: r.id }, {
       status: r.status,
       respondedAt: r.respondedAt,

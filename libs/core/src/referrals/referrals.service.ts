@@ -167,7 +167,7 @@ export class ReferralsService {
       const now = this.clock.now();
       r.status = nextReferralStatus(r.status, action);
       await apply(r, now, em);
-      await this.repo.updateTransition(em, r, now, actor.userId);
+      await this.repo.persist(em, r, now, actor.userId);
       await this.audit.record(em, actor, `referral.${r.status}`, this.target(r), { changes: diff(before, snapshot(r)), details: { caseId: r.caseId } });
       const referral = await this.repo.reload(em, actor, r.id);
       return { referral, case: await this.view(em, actor, referral) };
