@@ -213,9 +213,9 @@ const referrals = {
    * to do during the timed load.
    */
   async after(ctx, db) {
-    const { AlertsService } = await import(new URL('../../dist/libs/core/src/alerts/alerts.service.js', import.meta.url).href);
+    const { AlertsRepository } = await import(new URL('../../dist/libs/core/src/alerts/alerts.repository.js', import.meta.url).href);
     const em = { query: async (sql, params) => (await db.query(sql, params)).rows };
-    return { alerts: await AlertsService.prototype.raiseOverdueReferrals.call({}, ctx.now, em) };
+    return { alerts: await new AlertsRepository(null).insertOverdueReferrals(em, ctx.now) };
   },
 };
 
