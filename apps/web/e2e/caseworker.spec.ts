@@ -134,6 +134,10 @@ test('a caseworker registers, edits, screens and writes a note; a manager assign
   await expect(page.getByText('Vue au centre de transit ; souhaite appeler sa famille.')).toBeVisible();
   await page.getByRole('tab', { name: 'Historique' }).click();
   await expect(page.getByText('Note ajoutée').first()).toBeVisible();
+  // The registration is one event, not "14 champs modifiés".
+  const registered = page.locator('.mantine-Timeline-item', { hasText: 'Dossier enregistré' });
+  await expect(registered).toHaveCount(1);
+  await expect(registered).not.toContainText('modifié');
   await shot(page, '08-timeline');
 
   // A caseworker may not assign, close or reopen (DESIGN §1): no such button.

@@ -17,7 +17,8 @@ export function TimelineTab({ kase }: { kase: Case }) {
           <Timeline.Item key={`${e.at}-${i}`} title={t(`timeline.type.${e.type}`, { defaultValue: t('timeline.other') })}>
             <Text size="sm" c="gray.7">
               {formatDateTime(e.at)}
-              {e.changedFields?.length ? ` · ${t('timeline.changed', { count: e.changedFields.length })}` : ''}
+              {/* A creation sets every field: counting them says nothing. */}
+              {e.changedFields?.length && !e.type.endsWith('.created') ? ` · ${t('timeline.changed', { count: e.changedFields.length })}` : ''}
             </Text>
           </Timeline.Item>
         ))}
