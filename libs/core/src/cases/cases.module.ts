@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/index.js';
 import { JobsModule } from '../jobs/index.js';
+import { SitesModule } from '../sites/index.js';
+import { UsersModule } from '../users/index.js';
 import { CaseCloseChecks } from './case-close-checks.js';
 import { CaseDuplicatesService } from './case-duplicates.service.js';
 import { CaseNotesRepository } from './case-notes.repository.js';
@@ -16,5 +18,5 @@ import { ScreeningsService } from './screenings.service.js';
 /** What other features and the API use: the services, and the repositories to load a case, its consents, its screenings. */
 const EXPORTED = [CasesService, CaseNotesService, CaseDuplicatesService, ConsentsService, ScreeningsService, CaseCloseChecks, CasesRepository, ConsentsRepository, ScreeningsRepository];
 
-@Module({ imports: [AuditModule, JobsModule], providers: [...EXPORTED, CaseSearchRepository, CaseNotesRepository], exports: EXPORTED })
+@Module({ imports: [AuditModule, JobsModule, SitesModule, UsersModule], providers: [...EXPORTED, CaseSearchRepository, CaseNotesRepository], exports: EXPORTED })
 export class CasesModule {}

@@ -5,8 +5,8 @@ import { type Actor, assertCan, canOn, Clock, DEFAULT_LIMIT, DomainError, FieldC
 import { AuditWriter, diff, SubjectKeys } from '../audit/index.js';
 import { JobRegistry } from '../jobs/index.js';
 import { allocateNumber } from '../numbering/index.js';
-import { Site } from '../sites/index.js';
-import { User } from '../users/index.js';
+import { SitesRepository } from '../sites/index.js';
+import { UsersRepository } from '../users/index.js';
 import { CaseCloseChecks } from './case-close-checks.js';
 import { applyIdentity, applyVulnerabilities, assertNotAnonymized, caseIdentity, caseSnapshot, caseTarget } from './case-data.js';
 import type { CaseNote } from './case-note.entity.js';
@@ -41,6 +41,8 @@ export class CasesService implements OnModuleInit {
     private readonly search: CaseSearchRepository,
     private readonly consents: ConsentsRepository,
     private readonly notesService: CaseNotesService,
+    private readonly sites: SitesRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   onModuleInit(): void {
@@ -55,7 +57,7 @@ export class CasesService implements OnModuleInit {
       throw new DomainError('CONSENT_REQUIRED', 'Registration needs a registration consent or the vital-interest basis', { errors: [{ field: 'consent', message: 'a registration consent (or basis vital_interest) is required' }], status: 400 });
     }
     assertCan(actor, 'create', 'Case', { owningOrganizationId: actor.organizationId });
-    const site = await this.db.manager.findOneBy(Site, { id: input.siteId });
+    const site = await this.sites.findById(this.db.manager, input.siteId);
     if (!site || !site.active) throw validationFailed([{ field: 'siteId', message: 'must be an active site of your organization' }]);
     // Sites are public (the directory): another organization's site is visible, not yours to use (DESIGN §2: 403).
     if (site.organizationId !== actor.organizationId) throw new DomainError('FORBIDDEN', 'You may register cases only at sites of your organization');
@@ -151,7 +153,7 @@ export class CasesService implements OnModuleInit {
       // Locked like close/reopen: an action without If-Match must not fail on a concurrent edit.
       const c = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, 'assign', 'Case', c);
-      const user = await em.findOneBy(User, { id: userId });
+      const user = await this.users.findById(em, userId);
       if (!user || user.organizationId !== c.owningOrganizationId || !user.active || !user.roles.some((r) => r === 'caseworker' || r === 'manager')) {
         throw validationFailed([{ field: 'userId', message: 'must be an active caseworker or manager of the case’s organization' }]);
       }

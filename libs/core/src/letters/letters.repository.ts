@@ -90,7 +90,7 @@ export class LettersRepository {
   }
 
   /** Writes what a transition changed (status and its dates, reason, successor) and the stamp, also on `l`. */
-  async updateEnding(em: EntityManager, l: Letter, by: string | null, at: Date): Promise<void> {
+  async persist(em: EntityManager, l: Letter, by: string | null, at: Date): Promise<void> {
     const set = Object.fromEntries(ENDING.map((k) => [k, l[k]]));
     await em.update(Letter, { id: l.id }, { ...set, updatedAt: at, updatedBy: by });
     Object.assign(l, { updatedAt: at, updatedBy: by });

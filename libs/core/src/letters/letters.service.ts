@@ -6,7 +6,7 @@ import { type Actor, APP_CONFIG, type AppConfig, assertCan, canOn, Clock, Domain
 import { AuditWriter, diff } from '../audit/index.js';
 import { type Case, CasesRepository } from '../cases/index.js';
 import { nextNumber } from '../numbering/index.js';
-import { Organization } from '../organizations/index.js';
+import { OrganizationsRepository } from '../organizations/index.js';
 import { acceptedReferral } from '../referrals/index.js';
 import { Letter } from './letter.entity.js';
 import { renderLetterPdf } from './letter-pdf.js';
@@ -48,6 +48,7 @@ export class LettersService {
     private readonly db: DataSource,
     private readonly repo: LettersRepository,
     private readonly caseRepo: CasesRepository,
+    private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
     private readonly keys: SigningKeys,
@@ -64,7 +65,7 @@ export class LettersService {
       const c = await this.caseRepo.lockVisible(em, actor, caseId); // 404
       await this.assertMayActOn(em, actor, c); // 403
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to issue a letter');
-      const issuer = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
+      const issuer = await this.organizations.getById(em, actor.organizationId!);
       const now = this.clock.now();
       const year = now.getUTCFullYear();
       const id = randomUUID();
@@ -124,7 +125,7 @@ export class LettersService {
       const before = snapshot(l);
       const now = this.clock.now();
       Object.assign(l, { status: nextLetterStatus(l.status, 'revoke'), revokedAt: now, revokedBy: actor.userId, revokeReason: reason.trim() }); // 409
-      await this.repo.updateEnding(em, l, actor.userId, now);
+      await this.repo.persist(em, l, actor.userId, now);
       await this.audit.record(em, actor, 'letter.revoked', this.target(l), { changes: diff(before, snapshot(l)), details: { caseId: l.caseId, serialNumber: l.serialNumber } });
       return this.view(l);
     });
@@ -141,7 +142,7 @@ export class LettersService {
     const before = snapshot(active);
     const now = this.clock.now();
     Object.assign(active, { status: nextLetterStatus(active.status, 'supersede'), supersededAt: now, supersededByLetterId: byLetterId });
-    await this.repo.updateEnding(em, active, actor.userId, now);
+    await this.repo.persist(em, active, actor.userId, now);
     await this.audit.record(em, actor, 'letter.superseded', this.target(active), {
       changes: diff(before, snapshot(active)),
       details: { caseId, serialNumber: active.serialNumber, cause },

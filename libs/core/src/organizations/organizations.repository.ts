@@ -38,6 +38,20 @@ export class OrganizationsRepository {
     return paginate(qb, page, { list: 'organizations', columns: [{ expr: 'o.code', cast: 'text' }], direction: 'ASC', keyOf: (o) => [o.code] }, this.cursors);
   }
 
+  /** An organization by id, unscoped (the directory is public to staff), or null. */
+  findById(em: EntityManager, id: string): Promise<Organization | null> {
+    return em.findOneBy(Organization, { id });
+  }
+
+  /** An organization that must exist (the actor's own, a referral's): a missing one is a bug, not a 404. */
+  getById(em: EntityManager, id: string): Promise<Organization> {
+    return em.findOneByOrFail(Organization, { id });
+  }
+
+  persist(em: EntityManager, org: Organization): Promise<Organization> {
+    return em.save(org);
+  }
+
   findByCode(em: EntityManager, code: string): Promise<Organization | null> {
     return em.findOneBy(Organization, { code });
   }

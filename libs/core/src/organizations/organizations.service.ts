@@ -29,7 +29,7 @@ export class OrganizationsService {
     return this.db.transaction(async (em) => {
       if (await this.repo.findByCode(em, input.code)) throw new DomainError('CODE_TAKEN', `Organization code ${input.code} is already in use`);
       const org = em.create(Organization, { ...input, capabilities: [...new Set(input.capabilities)], ...stampedBy(actor) });
-      await em.save(org);
+      await this.repo.persist(em, org);
       await this.audit.record(em, actor, 'organization.created', { type: 'Organization', id: org.id, organizationId: org.id }, { changes: diff(null, snapshot(org)) });
       return org;
     });
@@ -52,7 +52,7 @@ export class OrganizationsService {
       // properties (class fields), which would blank them in the response and the audit diff.
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as UpdateOrganizationInput;
       Object.assign(org, given, given.capabilities ? { capabilities: [...new Set(given.capabilities)] } : {}, { updatedBy: actor.userId });
-      await em.save(org);
+      await this.repo.persist(em, org);
       await this.audit.record(em, actor, 'organization.updated', { type: 'Organization', id: org.id, organizationId: org.id }, { changes: diff(before, snapshot(org)) });
       return org;
     });

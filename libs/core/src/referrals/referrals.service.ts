@@ -9,7 +9,7 @@ import type { CaseView } from '../cases/index.js';
 import { CaseCloseChecks } from '../cases/index.js';
 import { CasesRepository, CasesService } from '../cases/index.js';
 import { ConsentsService } from '../cases/index.js';
-import { Organization } from '../organizations/index.js';
+import { OrganizationsRepository } from '../organizations/index.js';
 import { SitesRepository } from '../sites/index.js';
 import { Referral } from './referral.entity.js';
 import { assertOffers, assertSiteOffers } from './referral.rules.js';
@@ -44,6 +44,7 @@ export class ReferralsService {
     private readonly caseRepo: CasesRepository,
     private readonly cases: CasesService,
     private readonly sites: SitesRepository,
+    private readonly organizations: OrganizationsRepository,
     private readonly consents: ConsentsService,
     private readonly services: ServiceRecordsService,
     private readonly audit: AuditWriter,
@@ -65,7 +66,7 @@ export class ReferralsService {
       assertCan(actor, 'update', 'Case', c); // 403: a shared view is not the sender's
       assertCan(actor, 'create', 'Referral');
       if (c.status !== 'open') throw new DomainError('CONFLICT', 'The case is closed: reopen it to refer the migrant');
-      const to = await em.findOneBy(Organization, { id: input.toOrganizationId });
+      const to = await this.organizations.findById(em, input.toOrganizationId);
       if (!to || !to.active) throw validationFailed([{ field: 'toOrganizationId', message: 'must be an active organization' }]);
       if (to.id === c.owningOrganizationId) throw validationFailed([{ field: 'toOrganizationId', message: 'must be another organization than the case’s' }]);
       assertOffers(to, input.serviceType);

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest } from '@passerelle/common';
 import { AuditWriter } from '../audit/index.js';
 import { CasesRepository } from '../cases/index.js';
-import { Organization } from '../organizations/index.js';
+import { OrganizationsRepository } from '../organizations/index.js';
 import type { Referral } from './referral.entity.js';
 import { assertOffers } from './referral.rules.js';
 import type { RecordServiceInput, ServiceFilter, ServiceInput } from './referral.types.js';
@@ -21,6 +21,7 @@ export class ServiceRecordsService {
     private readonly repo: ServiceRecordsRepository,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   /** Who may record: referral.rules.ts (the owning organization, or one holding an accepted referral). */
@@ -73,7 +74,7 @@ export class ServiceRecordsService {
     who: Pick<ServiceRecord, 'caseId' | 'owningOrganizationId' | 'providingOrganizationId' | 'referralId'>,
     input: ServiceInput,
   ): Promise<ServiceRecord> {
-    const provider = await em.findOneByOrFail(Organization, { id: who.providingOrganizationId });
+    const provider = await this.organizations.getById(em, who.providingOrganizationId);
     assertOffers(provider, input.serviceType);
     const record = em.create(ServiceRecord, { ...who, serviceType: input.serviceType, date: input.date, description: input.description ?? null, createdBy: actor.userId, createdAt: this.clock.now() });
     await this.repo.insert(em, record);

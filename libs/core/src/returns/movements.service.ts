@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, assertCan, Clock, DomainError, type Page, type PageRequest, stampedBy, validationFailed } from '@passerelle/common';
 import { AuditWriter, diff } from '../audit/index.js';
 import { nextNumber } from '../numbering/index.js';
-import { Organization } from '../organizations/index.js';
+import { OrganizationsRepository } from '../organizations/index.js';
 import { manifestCsv, renderManifestPdf } from './manifest.js';
 import { MovementsRepository } from './movements.repository.js';
 import { ReturnDeparturesService } from './return-departures.service.js';
@@ -39,6 +39,7 @@ export class MovementsService {
     private readonly db: DataSource,
     private readonly repo: MovementsRepository,
     private readonly returns: ReturnsRepository,
+    private readonly organizations: OrganizationsRepository,
     private readonly departures: ReturnDeparturesService,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
@@ -49,7 +50,7 @@ export class MovementsService {
     assertCan(actor, 'create', 'Movement', { owningOrganizationId: actor.organizationId });
     return this.db.transaction(async (em) => {
       const returns = await this.lockJoining(em, actor, input.returnIds, null);
-      const org = await em.findOneByOrFail(Organization, { id: actor.organizationId! });
+      const org = await this.organizations.getById(em, actor.organizationId!);
       const now = this.clock.now();
       const year = now.getUTCFullYear();
       const reference = `${org.code}-MV-${year}-${String(await nextNumber(em, `movement:${org.id}`, year)).padStart(5, '0')}`;

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { AuditModule, AuditPrivacy } from '../audit/index.js';
 import { CasesModule } from '../cases/index.js';
 import { LettersModule } from '../letters/index.js';
+import { OrganizationsModule } from '../organizations/index.js';
 import { DataProtectionModule, SubjectDataRegistry } from '../data-protection/index.js';
 import { StaysModule } from '../stays/index.js';
 import { MovementsRepository } from './movements.repository.js';
@@ -17,7 +18,7 @@ const SERVICES = [ReturnsService, ReturnDeparturesService, MovementsService];
  * Voluntary returns and movements (issue 9); needs CasesModule (close checks, consents,
  * screenings), LettersModule, AuditModule (global) and StaysModule (a departure ends the stay).
  */
-@Module({ imports: [AuditModule, CasesModule, DataProtectionModule, LettersModule, StaysModule], providers: [...SERVICES, ReturnsRepository, MovementsRepository], exports: SERVICES })
+@Module({ imports: [AuditModule, CasesModule, DataProtectionModule, LettersModule, OrganizationsModule, StaysModule], providers: [...SERVICES, ReturnsRepository, MovementsRepository], exports: SERVICES })
 export class ReturnsModule implements OnModuleInit {
   constructor(
     private readonly subjectData: SubjectDataRegistry,

@@ -5,11 +5,10 @@ import { systemActor } from '@passerelle/common';
 import { AuditWriter } from '../audit/index.js';
 import { OrganizationsRepository, PLATFORM_ORG_CODE } from '../organizations/index.js';
 import { Organization } from '../organizations/index.js';
-import { SitesService } from '../sites/index.js';
-import { Site } from '../sites/index.js';
+import { SitesRepository, SitesService } from '../sites/index.js';
 import { hashPassword } from '../users/index.js';
 import type { Role } from '../users/index.js';
-import { User } from '../users/index.js';
+import { User, UsersRepository } from '../users/index.js';
 import { DEMO_ORGANIZATIONS, DEMO_PLATFORM_ADMIN, DEMO_ROLES, demoEmail } from './demo-data.js';
 import { SeedRepository } from './seed.repository.js';
 
@@ -28,6 +27,8 @@ export class SeedService {
     private readonly sites: SitesService,
     private readonly repo: SeedRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly siteRepo: SitesRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   /** Creates the platform admin when no user has that email; true when created. */
@@ -55,7 +56,7 @@ export class SeedService {
         const org = await this.ensureOrganization(em, demo);
         const siteIds: string[] = [];
         for (const s of demo.sites) {
-          let site = await em.findOneBy(Site, { organizationId: org.id, name: s.name });
+          let site = await this.siteRepo.findByName(em, org.id, s.name);
           if (!site) site = await this.sites.createIn(em, systemActor(), org, s);
           siteIds.push(site.id);
         }
@@ -73,7 +74,8 @@ export class SeedService {
   private async ensureOrganization(em: EntityManager, o: Pick<Organization, 'code' | 'name' | 'kind' | 'capabilities'> & { reintegrationBudgetCeilingXof?: number }): Promise<Organization> {
     const existing = await this.organizations.findByCode(em, o.code);
     if (existing) return existing;
-    const org = await em.save(
+    const org = await this.organizations.persist(
+      em,
       em.create(Organization, { code: o.code, name: o.name, kind: o.kind, capabilities: o.capabilities, reintegrationBudgetCeilingXof: o.reintegrationBudgetCeilingXof ?? null, active: true }),
     );
     await this.audit.record(em, systemActor(), 'organization.created', { type: 'Organization', id: org.id, organizationId: org.id }, { details: { seeded: true } });
@@ -82,7 +84,7 @@ export class SeedService {
 
   private async ensureUser(em: EntityManager, org: Organization, email: string, displayName: string, roles: Role[], siteIds: string[], password: string): Promise<User | null> {
     if (await this.repo.userExists(em, email)) return null;
-    const user = await em.save(em.create(User, { organizationId: org.id, email: email.toLowerCase(), displayName, passwordHash: await hashPassword(password), roles, siteIds, active: true }));
+    const user = await this.users.persist(em, em.create(User, { organizationId: org.id, email: email.toLowerCase(), displayName, passwordHash: await hashPassword(password), roles, siteIds, active: true }));
     await this.audit.record(em, systemActor(), 'user.created', { type: 'User', id: user.id, organizationId: org.id }, { details: { seeded: true, roles } });
     return user;
   }

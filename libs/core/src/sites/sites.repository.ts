@@ -51,6 +51,11 @@ export class SitesRepository {
     return found;
   }
 
+  /** A site of an organization by its name, or null (the demo seed, idempotent). */
+  findByName(em: EntityManager, organizationId: string, name: string): Promise<Site | null> {
+    return em.getRepository(Site).findOneBy({ organizationId, name });
+  }
+
   /** A site by id, unscoped (sites are public: the directory), or null. */
   findById(em: EntityManager, id: string): Promise<Site | null> {
     return em.getRepository(Site).findOneBy({ id });

@@ -4,7 +4,7 @@ import { type Actor, assertCan, DomainError, type FieldError, type Page, type Pa
 import { AuditWriter, diff } from '../audit/index.js';
 import type { Capability } from '../organizations/index.js';
 import { Organization } from '../organizations/index.js';
-import { OrganizationsService } from '../organizations/index.js';
+import { OrganizationsRepository, OrganizationsService } from '../organizations/index.js';
 import { Site, type SiteKind } from './site.entity.js';
 import { bedsOffered, DEFAULT_MAX_STAY_DAYS } from './capacity.js';
 import { type SiteFilter, SitesRepository } from './sites.repository.js';
@@ -48,6 +48,7 @@ export class SitesService {
     private readonly repo: SitesRepository,
     private readonly audit: AuditWriter,
     private readonly organizations: OrganizationsService,
+    private readonly orgRepo: OrganizationsRepository,
   ) {}
 
   create(actor: Actor, organizationId: string, input: CreateSiteInput): Promise<Site> {
@@ -76,7 +77,7 @@ export class SitesService {
       const site = await this.repo.lockVisible(em, actor, id);
       assertCan(actor, 'update', 'Site', site);
       const before = snapshot(site);
-      const org = await em.findOneByOrFail(Organization, { id: site.organizationId });
+      const org = await this.orgRepo.getById(em, site.organizationId);
       await this.apply(em, org, site, patch);
       if (patch.active !== undefined) site.active = patch.active;
       if (patch.bedCapacity !== undefined || patch.kind !== undefined || patch.active !== undefined) await this.keepBedsForOccupants(em, site);

@@ -87,6 +87,10 @@ export class UsersRepository {
     return em.getRepository(User).findOneByOrFail({ id });
   }
 
+  persist(em: EntityManager, user: User): Promise<User> {
+    return em.save(user);
+  }
+
   private found(user: User | null): User {
     if (!user) throw new DomainError('NOT_FOUND', 'User not found');
     return user;

@@ -63,7 +63,7 @@ export class UsersService {
         active: true,
         ...stampedBy(actor),
       });
-      await em.save(user);
+      await this.repo.persist(em, user);
       await this.audit.record(em, actor, 'user.created', { type: 'User', id: user.id, organizationId: org.id }, { changes: { ...diff(null, snapshot(user)), password: { new: '***' } } });
       return user;
     });
@@ -101,7 +101,7 @@ export class UsersService {
       if (patch.active !== undefined) user.active = patch.active;
       if (patch.password !== undefined) user.passwordHash = await hashPassword(patch.password);
       user.updatedBy = actor.userId;
-      await em.save(user);
+      await this.repo.persist(em, user);
       // Sessions end at once when the account is deactivated or its password changes.
       if (patch.active === false || patch.password !== undefined) await this.repo.revokeSessions(em, user.id);
       const changes = diff(before, snapshot(user));
