@@ -7,7 +7,7 @@ import { AuditWriter, diff } from '../audit/index.js';
 import { type Case, CasesRepository } from '../cases/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { OrganizationsRepository } from '../organizations/index.js';
-import { acceptedReferral } from '../referrals/index.js';
+import { ReferralsRepository } from '../referrals/index.js';
 import { Letter } from './letter.entity.js';
 import { renderLetterPdf } from './letter-pdf.js';
 import { requireLetterCapability } from './letter.rules.js';
@@ -49,6 +49,7 @@ export class LettersService {
     private readonly repo: LettersRepository,
     private readonly caseRepo: CasesRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly referrals: ReferralsRepository,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
     private readonly keys: SigningKeys,
@@ -231,7 +232,7 @@ export class LettersService {
    */
   private async assertMayActOn(em: EntityManager, actor: Actor, c: Case): Promise<void> {
     if (canOn(actor, 'update', 'Case', c)) return;
-    if (c.owningOrganizationId !== actor.organizationId && (await acceptedReferral(em, c.id, actor.organizationId!, { serviceType: 'indulgence_letter' }))) return;
+    if (c.owningOrganizationId !== actor.organizationId && (await this.referrals.findAccepted(em, c.id, actor.organizationId!, { serviceType: 'indulgence_letter' }))) return;
     throw new DomainError('FORBIDDEN', 'You may issue letters only for cases you work on, or referred to your organization for a letter and accepted');
   }
 

@@ -21,7 +21,6 @@ export const PLAN_WRITABLE: (keyof ReintegrationPlan)[] = [
   'secondApprovedBy', 'rejectedAt', 'rejectedBy', 'rejectionReason', 'startedAt', 'completedAt', 'completedBy',
 ];
 
-export type PlanTimelineRow = TimelineRow;
 
 /**
  * The SQL of reintegration plans: the plans an actor may read (the CASL rules as SQL), one plan
@@ -94,7 +93,7 @@ export class ReintegrationPlansRepository {
   }
 
   /** Everything that happened to the plan, from the audit trail (reads left out), oldest first. */
-  timeline(em: EntityManager, planId: string, page: PageRequest): Promise<Page<PlanTimelineRow>> {
+  timeline(em: EntityManager, planId: string, page: PageRequest): Promise<Page<TimelineRow>> {
     return timelinePage(em, this.cursors, { list: `plan-timeline:${planId}`, where: `e.entity_type = 'ReintegrationPlan' AND e.entity_id = :id`, params: { id: planId } }, page);
   }
 

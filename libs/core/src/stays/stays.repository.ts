@@ -71,17 +71,6 @@ export class StaysRepository {
     return (await em.query(`SELECT 1 FROM stays WHERE case_id = $1 AND status = 'active' LIMIT 1`, [caseId])).length > 0;
   }
 
-  /**
-   * The newest `shelter` referral of the case to the organization that it accepted: the one a
-   * stay of another organization's case comes under (DESIGN §5), or null.
-   */
-  async acceptedShelterReferralId(em: EntityManager, caseId: string, organizationId: string): Promise<string | null> {
-    const [referral] = await em.query(
-      `SELECT id FROM referrals WHERE case_id = $1 AND to_organization_id = $2 AND service_type = 'shelter' AND status = 'accepted' ORDER BY created_at DESC LIMIT 1`,
-      [caseId, organizationId],
-    );
-    return referral ? (referral.id as string) : null;
-  }
 
   async insert(em: EntityManager, stay: Stay): Promise<void> {
     await em.insert(Stay, stay);

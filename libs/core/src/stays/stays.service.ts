@@ -6,6 +6,7 @@ import { AuditWriter, diff } from '../audit/index.js';
 import { CaseCloseChecks } from '../cases/index.js';
 import type { Case } from '../cases/index.js';
 import { CasesRepository } from '../cases/index.js';
+import { ReferralsRepository } from '../referrals/index.js';
 import { isShelter, SitesRepository, stayLengthDays } from '../sites/index.js';
 import { Stay, StayExtension } from './stay.entity.js';
 import { assertNotExtensionRequester } from './stay.rules.js';
@@ -33,6 +34,7 @@ export class StaysService implements OnModuleInit {
     private readonly extensionsRepo: StayExtensionsRepository,
     private readonly caseRepo: CasesRepository,
     private readonly sites: SitesRepository,
+    private readonly referrals: ReferralsRepository,
     private readonly closeChecks: CaseCloseChecks,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
@@ -244,9 +246,9 @@ export class StaysService implements OnModuleInit {
       assertCan(actor, 'update', 'Case', c);
       return null;
     }
-    const referralId = await this.repo.acceptedShelterReferralId(em, c.id, actor.organizationId!);
-    if (!referralId) throw new DomainError('FORBIDDEN', 'Another organization’s case is checked in under a shelter referral to yours, once you have accepted it');
-    return referralId;
+    const referral = await this.referrals.findAccepted(em, c.id, actor.organizationId!, { serviceType: 'shelter' });
+    if (!referral) throw new DomainError('FORBIDDEN', 'Another organization’s case is checked in under a shelter referral to yours, once you have accepted it');
+    return referral.id;
   }
 
   private async viewOf(em: EntityManager, actor: Actor, stay: Stay): Promise<StayView> {
